@@ -1,0 +1,38 @@
+# odr — PGXS build.  The version lives in odr.control (default_version) only.
+PG_CONFIG ?= pg_config
+EXTENSION = odr
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))odr.control)
+
+MODULE_big = odr
+OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o
+# PostgreSQL headers as system headers: -Wextra then checks only our code.
+PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
+PG_CFLAGS = -Wall -Wextra -Werror
+
+DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+
+# pg_regress inputs are sql/<test>.sql; the install script is sql/odr.sql.
+REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test results regression.diffs regression.out
+
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
+	cp $< $@
+
+# Plain-C unit tests of the rules (no server needed), TAP output.
+test/unit/core_test: test/unit/core_test.c src/odr_core.c src/odr_core.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/core_test.c src/odr_core.c -lm
+
+.PHONY: unit prove
+unit: test/unit/core_test
+	test/unit/core_test
+
+# pgTAP suites, against the server PG* points at.
+prove:
+	pg_prove --ext .sql -r test/pgtap

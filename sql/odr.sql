@@ -1,0 +1,544 @@
+/*
+ * odr — Order Defect Rate for marketplace sellers.
+ * Rule ids (A1, A5, ...) refer to shared/rules.md; the README explains each
+ * object with an example.
+ */
+
+\echo Use "CREATE EXTENSION odr" to load this file. \quit
+
+-- ---------------------------------------------------------------------
+-- odr_defects: the verdict on one order (A5-A13)
+-- ---------------------------------------------------------------------
+
+CREATE TYPE odr_defects;
+
+CREATE FUNCTION odr_defects_in(cstring) RETURNS odr_defects
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_defects_out(odr_defects) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_defects_recv(internal) RETURNS odr_defects
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_defects_send(odr_defects) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE odr_defects (
+	INPUT = odr_defects_in,
+	OUTPUT = odr_defects_out,
+	RECEIVE = odr_defects_recv,
+	SEND = odr_defects_send,
+	INTERNALLENGTH = 4,
+	PASSEDBYVALUE,
+	ALIGNMENT = int4,
+	STORAGE = plain
+);
+
+COMMENT ON TYPE odr_defects IS
+	'The verdict on one order: the defect reasons A5-A11 that apply after the A13 exclusion, and the rating facts the companion metrics (A16) need. Text form: {reason,...} [feedback=N item=N communication=N shipping=N under_5_usd seller_responsible]';
+COMMENT ON FUNCTION odr_defects_in(cstring) IS 'Text input of odr_defects';
+COMMENT ON FUNCTION odr_defects_out(odr_defects) IS 'Text output of odr_defects (canonical order)';
+COMMENT ON FUNCTION odr_defects_recv(internal) IS 'Binary input of odr_defects (validated as text input is)';
+COMMENT ON FUNCTION odr_defects_send(odr_defects) IS 'Binary output of odr_defects';
+
+-- Equality, hashing and a (bitwise) sort order, so that verdicts can be
+-- grouped, compared, made DISTINCT and indexed.
+CREATE FUNCTION odr_defects_eq(odr_defects, odr_defects) RETURNS boolean
+	AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_defects_ne(odr_defects, odr_defects) RETURNS boolean
+	AS 'int4ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_defects_lt(odr_defects, odr_defects) RETURNS boolean
+	AS 'int4lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_defects_le(odr_defects, odr_defects) RETURNS boolean
+	AS 'int4le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_defects_gt(odr_defects, odr_defects) RETURNS boolean
+	AS 'int4gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_defects_ge(odr_defects, odr_defects) RETURNS boolean
+	AS 'int4ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_defects_cmp(odr_defects, odr_defects) RETURNS integer
+	AS 'btint4cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_defects_hash(odr_defects) RETURNS integer
+	AS 'hashint4' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+COMMENT ON FUNCTION odr_defects_eq(odr_defects, odr_defects) IS 'Same verdict';
+COMMENT ON FUNCTION odr_defects_ne(odr_defects, odr_defects) IS 'Different verdicts';
+COMMENT ON FUNCTION odr_defects_lt(odr_defects, odr_defects) IS 'Sort order of verdicts (by their packed bits)';
+COMMENT ON FUNCTION odr_defects_le(odr_defects, odr_defects) IS 'Sort order of verdicts (by their packed bits)';
+COMMENT ON FUNCTION odr_defects_gt(odr_defects, odr_defects) IS 'Sort order of verdicts (by their packed bits)';
+COMMENT ON FUNCTION odr_defects_ge(odr_defects, odr_defects) IS 'Sort order of verdicts (by their packed bits)';
+COMMENT ON FUNCTION odr_defects_cmp(odr_defects, odr_defects) IS 'btree support: compare two verdicts';
+COMMENT ON FUNCTION odr_defects_hash(odr_defects) IS 'hash support for odr_defects';
+
+CREATE OPERATOR = (LEFTARG = odr_defects, RIGHTARG = odr_defects, FUNCTION = odr_defects_eq,
+	COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = odr_defects, RIGHTARG = odr_defects, FUNCTION = odr_defects_ne,
+	COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = odr_defects, RIGHTARG = odr_defects, FUNCTION = odr_defects_lt,
+	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = odr_defects, RIGHTARG = odr_defects, FUNCTION = odr_defects_le,
+	COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = odr_defects, RIGHTARG = odr_defects, FUNCTION = odr_defects_gt,
+	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = odr_defects, RIGHTARG = odr_defects, FUNCTION = odr_defects_ge,
+	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+
+CREATE OPERATOR CLASS odr_defects_ops DEFAULT FOR TYPE odr_defects USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 odr_defects_cmp(odr_defects, odr_defects);
+CREATE OPERATOR CLASS odr_defects_hash_ops DEFAULT FOR TYPE odr_defects USING hash AS
+	OPERATOR 1 =,
+	FUNCTION 1 odr_defects_hash(odr_defects);
+
+-- ---------------------------------------------------------------------
+-- Judging orders
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_classify(
+	feedback_stars integer DEFAULT NULL,
+	dsr_item integer DEFAULT NULL,
+	dsr_communication integer DEFAULT NULL,
+	dsr_shipping integer DEFAULT NULL,
+	unshipped boolean DEFAULT false,
+	arbitration boolean DEFAULT false,
+	dispute_timeout boolean DEFAULT false,
+	not_received_closed boolean DEFAULT false,
+	arbitration_seller_responsible boolean DEFAULT false,
+	order_amount_usd numeric DEFAULT NULL)
+RETURNS odr_defects
+	AS 'MODULE_PATHNAME', 'odr_classify' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION odr_classify(integer, integer, integer, integer, boolean, boolean, boolean, boolean, boolean, numeric) IS
+	'Judge one order (A5-A14): overall rating <= 3, DSR item <= 3, DSR communication <= 3, DSR shipping = 1, unshipped, arbitration, dispute timeout; ratings ignored once a not-received dispute closed (A13). NULL means no such rating or event.';
+
+CREATE FUNCTION odr_is_defective(odr_defects) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_defects_is_defective_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_is_defective(odr_defects) IS
+	'True when the order has at least one defect reason (A12: it counts once)';
+
+CREATE FUNCTION odr_has_reason(defects odr_defects, reason text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_defects_has_reason' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_has_reason(odr_defects, text) IS
+	'True when the verdict has the named reason (negative_feedback, dsr_item, dsr_communication, dsr_shipping, unshipped, arbitration, dispute_timeout)';
+
+CREATE FUNCTION odr_reasons(odr_defects) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'odr_defects_reasons' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_reasons(odr_defects) IS 'The reasons of a verdict as a text array, in canonical order';
+
+CREATE FUNCTION odr_reason_names() RETURNS text[]
+	AS 'MODULE_PATHNAME', 'odr_reason_names_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_reason_names() IS 'Every defect reason odr knows (A5-A11), in canonical order';
+
+CREATE FUNCTION odr_rating(defects odr_defects, dimension text) RETURNS integer
+	AS 'MODULE_PATHNAME', 'odr_defects_rating_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_rating(odr_defects, text) IS
+	'The counted stars of one rating (feedback, item, communication, shipping), NULL when none counts';
+
+CREATE FUNCTION odr_dispute_timed_out(
+	opened_at timestamptz,
+	seller_responded_at timestamptz,
+	closed_at timestamptz,
+	response_days integer DEFAULT 5)
+RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_dispute_timed_out_fn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_dispute_timed_out(timestamptz, timestamptz, timestamptz, integer) IS
+	'A11: the seller did not respond within response_days (24-hour days) of opened_at and the dispute ended at or after that deadline. NULL opened_at means no dispute.';
+
+CREATE FUNCTION odr_unshipped(
+	ship_deadline timestamptz,
+	shipped_at timestamptz,
+	as_of timestamptz)
+RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_unshipped_fn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_unshipped(timestamptz, timestamptz, timestamptz) IS
+	'A9: as of as_of the shipping deadline has passed with no shipment by the deadline (a shipment after it counts as none). NULL ship_deadline means nothing to ship.';
+
+-- ---------------------------------------------------------------------
+-- odr_summary: counts over a set of orders (A12, A15, A16)
+-- ---------------------------------------------------------------------
+
+CREATE TYPE odr_summary;
+
+CREATE FUNCTION odr_summary_in(cstring) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_summary_out(odr_summary) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_summary_recv(internal) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_summary_send(odr_summary) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE odr_summary (
+	INPUT = odr_summary_in,
+	OUTPUT = odr_summary_out,
+	RECEIVE = odr_summary_recv,
+	SEND = odr_summary_send,
+	INTERNALLENGTH = 152,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+
+COMMENT ON TYPE odr_summary IS
+	'Counts over a set of orders: assessed orders, defective orders (A12), each reason, and the companion counts of A16. Fixed size (152 bytes): stored in tables and materialised views, merged with odr_rollup.';
+COMMENT ON FUNCTION odr_summary_in(cstring) IS 'Text input of odr_summary (validated)';
+COMMENT ON FUNCTION odr_summary_out(odr_summary) IS 'Text output of odr_summary';
+COMMENT ON FUNCTION odr_summary_recv(internal) IS 'Binary input of odr_summary (validated as text input is)';
+COMMENT ON FUNCTION odr_summary_send(odr_summary) IS 'Binary output of odr_summary (version, flags, 18 counts)';
+
+CREATE FUNCTION odr_summary_eq(odr_summary, odr_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_summary_ne(odr_summary, odr_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_summary_lt(odr_summary, odr_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_summary_le(odr_summary, odr_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_summary_gt(odr_summary, odr_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_summary_ge(odr_summary, odr_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_summary_cmp(odr_summary, odr_summary) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION odr_summary_hash(odr_summary) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+
+COMMENT ON FUNCTION odr_summary_eq(odr_summary, odr_summary) IS 'Same counts';
+COMMENT ON FUNCTION odr_summary_ne(odr_summary, odr_summary) IS 'Different counts';
+COMMENT ON FUNCTION odr_summary_lt(odr_summary, odr_summary) IS 'Sort order of summaries (count by count, in text order)';
+COMMENT ON FUNCTION odr_summary_le(odr_summary, odr_summary) IS 'Sort order of summaries (count by count, in text order)';
+COMMENT ON FUNCTION odr_summary_gt(odr_summary, odr_summary) IS 'Sort order of summaries (count by count, in text order)';
+COMMENT ON FUNCTION odr_summary_ge(odr_summary, odr_summary) IS 'Sort order of summaries (count by count, in text order)';
+COMMENT ON FUNCTION odr_summary_cmp(odr_summary, odr_summary) IS 'btree support: compare two summaries';
+COMMENT ON FUNCTION odr_summary_hash(odr_summary) IS 'hash support for odr_summary';
+
+CREATE OPERATOR = (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_eq,
+	COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_ne,
+	COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_lt,
+	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_le,
+	COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_gt,
+	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_ge,
+	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+
+CREATE OPERATOR CLASS odr_summary_ops DEFAULT FOR TYPE odr_summary USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 odr_summary_cmp(odr_summary, odr_summary);
+CREATE OPERATOR CLASS odr_summary_hash_ops DEFAULT FOR TYPE odr_summary USING hash AS
+	OPERATOR 1 =,
+	FUNCTION 1 odr_summary_hash(odr_summary);
+
+-- Arithmetic
+CREATE FUNCTION odr_summary_plus(odr_summary, odr_summary) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_summary_minus(odr_summary, odr_summary) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_summary_plus(odr_summary, odr_summary) IS 'The summary of both sets of orders';
+COMMENT ON FUNCTION odr_summary_minus(odr_summary, odr_summary) IS 'The summary of the left orders without the right ones (the right must be part of the left)';
+CREATE OPERATOR + (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_plus, COMMUTATOR = +);
+CREATE OPERATOR - (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_minus);
+
+CREATE FUNCTION odr_summary(odr_defects) RETURNS odr_summary
+	AS 'MODULE_PATHNAME', 'odr_summary_from_defects' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_summary(odr_defects) IS 'The summary of a single order';
+
+CREATE FUNCTION odr_summary_jsonb(odr_summary) RETURNS jsonb
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_summary_jsonb(odr_summary) IS 'Every count and derived rate of a summary as a JSON object';
+CREATE CAST (odr_summary AS jsonb) WITH FUNCTION odr_summary_jsonb(odr_summary);
+COMMENT ON CAST (odr_summary AS jsonb) IS 'Every count and derived rate of a summary as a JSON object';
+
+-- ---------------------------------------------------------------------
+-- Aggregates
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_agg_transfn(odr_summary, odr_defects) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_agg_invfn(odr_summary, odr_defects) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_rollup_transfn(odr_summary, odr_summary) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_rollup_invfn(odr_summary, odr_summary) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_summary_finalfn(odr_summary) RETURNS odr_summary
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION odr_agg_transfn(odr_summary, odr_defects) IS 'odr_agg transition: count one order';
+COMMENT ON FUNCTION odr_agg_invfn(odr_summary, odr_defects) IS 'odr_agg inverse transition: an order leaves a moving window';
+COMMENT ON FUNCTION odr_rollup_transfn(odr_summary, odr_summary) IS 'odr_rollup transition and the combine function of odr_agg and odr_rollup';
+COMMENT ON FUNCTION odr_rollup_invfn(odr_summary, odr_summary) IS 'odr_rollup inverse transition: a summary leaves a moving window';
+COMMENT ON FUNCTION odr_summary_finalfn(odr_summary) IS 'Final function of odr_agg and odr_rollup (hands out a copy of the state)';
+
+CREATE AGGREGATE odr_agg(odr_defects) (
+	SFUNC = odr_agg_transfn,
+	STYPE = odr_summary,
+	INITCOND = '()',
+	FINALFUNC = odr_summary_finalfn,
+	COMBINEFUNC = odr_rollup_transfn,
+	MSFUNC = odr_agg_transfn,
+	MINVFUNC = odr_agg_invfn,
+	MSTYPE = odr_summary,
+	MINITCOND = '()',
+	MFINALFUNC = odr_summary_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg(odr_defects) IS
+	'Summarise the verdicts of a set of orders into an odr_summary (A12, A15, A16); NULL verdicts are not counted. Parallel, and O(1) per row in sliding windows.';
+
+CREATE AGGREGATE odr_rollup(odr_summary) (
+	SFUNC = odr_rollup_transfn,
+	STYPE = odr_summary,
+	INITCOND = '()',
+	FINALFUNC = odr_summary_finalfn,
+	COMBINEFUNC = odr_rollup_transfn,
+	MSFUNC = odr_rollup_transfn,
+	MINVFUNC = odr_rollup_invfn,
+	MSTYPE = odr_summary,
+	MINITCOND = '()',
+	MFINALFUNC = odr_summary_finalfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_rollup(odr_summary) IS
+	'Merge summaries (per day, per shard, ...) into one; equal to odr_agg over all their orders. Parallel, and O(1) per row in sliding windows.';
+
+-- ---------------------------------------------------------------------
+-- Reading a summary: plain numbers
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_orders(odr_summary) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'odr_summary_orders' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_orders(odr_summary) IS 'Assessed orders (the ODR denominator, A15)';
+
+CREATE FUNCTION odr_defective(odr_summary) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'odr_summary_defective' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_defective(odr_summary) IS 'Defective orders, each counted once (A12)';
+
+CREATE FUNCTION odr_rate(odr_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'odr_summary_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_rate(odr_summary) IS 'Order defect rate = defective / orders; NULL when there are no orders (A15)';
+
+CREATE FUNCTION odr_reason_count(s odr_summary, reason text) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'odr_summary_reason_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_reason_count(odr_summary, text) IS
+	'Orders with the named reason; an order with several reasons counts under each (A12)';
+
+CREATE FUNCTION odr_count(s odr_summary, name text) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'odr_summary_count' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_count(odr_summary, text) IS
+	'Any count of a summary by its name in the text form (orders, defective, a reason, seller_responsible, rated, positive, dsr_item_sum, dsr_item_ratings, ...)';
+
+CREATE FUNCTION odr_metric(s odr_summary, metric text) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'odr_summary_metric_fn' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_metric(odr_summary, text) IS
+	'A metric by name (odr, orders, defective, seller_responsible_arbitration_rate, positive_feedback_rate, dsr_item_avg, dsr_communication_avg, dsr_shipping_avg); NULL when undefined';
+
+CREATE FUNCTION odr_seller_responsible_rate(odr_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'odr_summary_seller_resp_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_seller_responsible_rate(odr_summary) IS
+	'A16: orders whose arbitration was ruled against the seller / assessed orders; NULL with no orders';
+
+CREATE FUNCTION odr_positive_feedback_rate(odr_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'odr_summary_positive_rate' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_positive_feedback_rate(odr_summary) IS
+	'A16: ratings of 4-5 stars / counted ratings (orders under US$5 and A13 orders left out); NULL with no counted rating';
+
+CREATE FUNCTION odr_dsr_item_avg(odr_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'odr_summary_dsr_item_avg' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_dsr_item_avg(odr_summary) IS 'A16: store average of the DSR "item as described"; NULL with no rating';
+
+CREATE FUNCTION odr_dsr_communication_avg(odr_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'odr_summary_dsr_communication_avg' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_dsr_communication_avg(odr_summary) IS 'A16: store average of the DSR "communication"; NULL with no rating';
+
+CREATE FUNCTION odr_dsr_shipping_avg(odr_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'odr_summary_dsr_shipping_avg' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_dsr_shipping_avg(odr_summary) IS 'A16: store average of the DSR "shipping speed"; NULL with no rating';
+
+CREATE FUNCTION odr_reason_breakdown(s odr_summary)
+RETURNS TABLE (reason text, orders bigint, share_of_orders double precision, share_of_defective double precision)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT r.name,
+	       odr_reason_count(s, r.name),
+	       odr_reason_count(s, r.name)::double precision / NULLIF(odr_orders(s), 0),
+	       odr_reason_count(s, r.name)::double precision / NULLIF(odr_defective(s), 0)
+	FROM unnest(odr_reason_names()) WITH ORDINALITY AS r(name, position)
+	ORDER BY r.position;
+END;
+COMMENT ON FUNCTION odr_reason_breakdown(odr_summary) IS
+	'A18: one row per reason with its count and its share of all orders and of defective orders (an order with several reasons counts under each)';
+
+-- ---------------------------------------------------------------------
+-- Tiers and policies (A4, A17, A18)
+-- ---------------------------------------------------------------------
+
+CREATE TYPE odr_tier AS ENUM ('unassessed', 'fail', 'pass', 'good', 'excellent');
+COMMENT ON TYPE odr_tier IS
+	'Seller service level (A17), ordered unassessed < fail < pass < good < excellent; unassessed = too few orders (A4)';
+
+CREATE TABLE odr_policy (
+	name text PRIMARY KEY CHECK (name <> ''),
+	description text NOT NULL DEFAULT '',
+	min_orders integer NOT NULL DEFAULT 90 CHECK (min_orders >= 0),
+	excellent_below double precision NOT NULL,
+	good_below double precision NOT NULL,
+	pass_below double precision NOT NULL,
+	builtin boolean NOT NULL DEFAULT false,
+	CONSTRAINT odr_policy_cutoffs_ordered CHECK (
+		0 <= excellent_below AND excellent_below <= good_below
+		AND good_below <= pass_below AND pass_below <= 1)
+);
+COMMENT ON TABLE odr_policy IS
+	'Tier policies: the minimum volume (A4) and the ODR cut-offs (A17). A rate strictly below a cut-off reaches the tier. Built-in rows are read-only; add your own and name it, or SET odr.default_policy.';
+COMMENT ON COLUMN odr_policy.name IS 'Policy name, passed to odr_tier(s, policy)';
+COMMENT ON COLUMN odr_policy.description IS 'What the policy is and where its numbers come from';
+COMMENT ON COLUMN odr_policy.min_orders IS 'A4: sellers with fewer assessed orders are unassessed';
+COMMENT ON COLUMN odr_policy.excellent_below IS 'A17: ODR strictly below this is excellent';
+COMMENT ON COLUMN odr_policy.good_below IS 'A17: ODR strictly below this is good';
+COMMENT ON COLUMN odr_policy.pass_below IS 'A17: ODR strictly below this is pass; from here up, fail';
+COMMENT ON COLUMN odr_policy.builtin IS 'Shipped with odr (read-only, recreated by CREATE EXTENSION, not dumped)';
+
+INSERT INTO odr_policy (name, description, min_orders, excellent_below, good_below, pass_below, builtin)
+VALUES ('aliexpress',
+        'AliExpress seller service level, 90-day window (A1, A4, A17 defaults): excellent < 3%, good < 6%, pass < 12%, at least 90 orders',
+        90, 0.03, 0.06, 0.12, true);
+
+CREATE TABLE odr_policy_condition (
+	policy text NOT NULL REFERENCES odr_policy (name) ON UPDATE CASCADE ON DELETE CASCADE,
+	tier odr_tier NOT NULL CHECK (tier >= 'pass'),
+	metric text NOT NULL CHECK (metric IN ('odr', 'orders', 'defective',
+		'seller_responsible_arbitration_rate', 'positive_feedback_rate',
+		'dsr_item_avg', 'dsr_communication_avg', 'dsr_shipping_avg')),
+	bound text NOT NULL CHECK (bound IN ('max', 'min')),
+	value double precision NOT NULL CHECK (value > '-Infinity' AND value < 'Infinity'),
+	PRIMARY KEY (policy, tier, metric, bound)
+);
+COMMENT ON TABLE odr_policy_condition IS
+	'Extra conditions of a policy (A17): to reach a tier (or any tier above it) the metric must be <= value (max) or >= value (min). An undefined metric (no ratings) does not block.';
+COMMENT ON COLUMN odr_policy_condition.policy IS 'The policy the condition belongs to';
+COMMENT ON COLUMN odr_policy_condition.tier IS 'The lowest tier the condition guards (pass, good or excellent)';
+COMMENT ON COLUMN odr_policy_condition.metric IS 'A metric name, as odr_metric() takes it';
+COMMENT ON COLUMN odr_policy_condition.bound IS 'max: metric <= value; min: metric >= value';
+COMMENT ON COLUMN odr_policy_condition.value IS 'The bound';
+
+CREATE FUNCTION odr_policy_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.builtin THEN
+		RAISE EXCEPTION 'built-in policy "%" cannot be changed', OLD.name
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Add a policy of your own under another name, and pass it to odr_tier() or SET odr.default_policy to it.';
+	END IF;
+	IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.builtin THEN
+		RAISE EXCEPTION 'policy "%" cannot be marked built-in', NEW.name
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Only policies shipped with odr are built in.';
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION odr_policy_guard() IS 'Keeps built-in policies read-only';
+CREATE TRIGGER odr_policy_guard BEFORE INSERT OR UPDATE OR DELETE ON odr_policy
+	FOR EACH ROW EXECUTE FUNCTION odr_policy_guard();
+
+CREATE FUNCTION odr_policy_condition_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM @extschema@.odr_policy p
+	           WHERE p.builtin
+	             AND p.name IN (CASE WHEN TG_OP <> 'DELETE' THEN NEW.policy END,
+	                            CASE WHEN TG_OP <> 'INSERT' THEN OLD.policy END)) THEN
+		RAISE EXCEPTION 'conditions of a built-in policy cannot be changed'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Add a policy of your own under another name and give it conditions.';
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION odr_policy_condition_guard() IS 'Keeps the conditions of built-in policies read-only';
+CREATE TRIGGER odr_policy_condition_guard BEFORE INSERT OR UPDATE OR DELETE ON odr_policy_condition
+	FOR EACH ROW EXECUTE FUNCTION odr_policy_condition_guard();
+
+-- User policies survive pg_dump / restore; built-in ones come back with CREATE EXTENSION.
+SELECT pg_catalog.pg_extension_config_dump('odr_policy', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('odr_policy_condition', '');
+
+GRANT SELECT ON odr_policy, odr_policy_condition TO PUBLIC;
+
+CREATE FUNCTION odr_default_policy() RETURNS text
+	AS 'MODULE_PATHNAME', 'odr_default_policy_fn' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_default_policy() IS 'The policy used when none is named: the setting odr.default_policy (default aliexpress)';
+
+CREATE FUNCTION odr_tier(s odr_summary) RETURNS odr_tier
+	AS 'MODULE_PATHNAME', 'odr_tier_fn' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tier(odr_summary) IS
+	'The tier under odr.default_policy (A4, A17): unassessed below the minimum volume, else the best tier whose cut-off the ODR is strictly below and whose conditions hold';
+
+CREATE FUNCTION odr_tier(s odr_summary, policy text) RETURNS odr_tier
+	AS 'MODULE_PATHNAME', 'odr_tier_fn' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tier(odr_summary, text) IS
+	'The tier under the named policy of odr_policy (A4, A17)';
+
+CREATE TYPE odr_next_tier AS (next_tier odr_tier, more_orders bigint, fewer_defects bigint);
+COMMENT ON TYPE odr_next_tier IS
+	'A18: the tier above the seller''s, the fewest extra defect-free orders that reach it, and the fewest defective orders that would have had to be defect-free (NULL when no number does)';
+
+CREATE FUNCTION odr_to_next_tier(s odr_summary) RETURNS odr_next_tier
+	AS 'MODULE_PATHNAME', 'odr_to_next_tier_fn' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_to_next_tier(odr_summary) IS
+	'A18: distance to the next tier under odr.default_policy; NULL at excellent';
+
+CREATE FUNCTION odr_to_next_tier(s odr_summary, policy text) RETURNS odr_next_tier
+	AS 'MODULE_PATHNAME', 'odr_to_next_tier_fn' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_to_next_tier(odr_summary, text) IS
+	'A18: distance to the next tier under the named policy; NULL at excellent';
+
+CREATE FUNCTION odr_scorecard(
+	s odr_summary,
+	policy text DEFAULT NULL,
+	OUT orders bigint,
+	OUT defective bigint,
+	OUT odr double precision,
+	OUT tier text,
+	OUT next_tier text,
+	OUT more_orders_to_next bigint,
+	OUT fewer_defects_to_next bigint,
+	OUT negative_feedback bigint,
+	OUT dsr_item bigint,
+	OUT dsr_communication bigint,
+	OUT dsr_shipping bigint,
+	OUT unshipped bigint,
+	OUT arbitration bigint,
+	OUT dispute_timeout bigint,
+	OUT seller_responsible_arbitration_rate double precision,
+	OUT positive_feedback_rate double precision,
+	OUT dsr_item_avg double precision,
+	OUT dsr_communication_avg double precision,
+	OUT dsr_shipping_avg double precision,
+	OUT policy_name text)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT odr_orders(s), odr_defective(s), odr_rate(s),
+	       odr_tier(s, p.name)::text,
+	       (n.d).next_tier::text, (n.d).more_orders, (n.d).fewer_defects,
+	       odr_reason_count(s, 'negative_feedback'), odr_reason_count(s, 'dsr_item'),
+	       odr_reason_count(s, 'dsr_communication'), odr_reason_count(s, 'dsr_shipping'),
+	       odr_reason_count(s, 'unshipped'), odr_reason_count(s, 'arbitration'),
+	       odr_reason_count(s, 'dispute_timeout'),
+	       odr_seller_responsible_rate(s), odr_positive_feedback_rate(s),
+	       odr_dsr_item_avg(s), odr_dsr_communication_avg(s), odr_dsr_shipping_avg(s),
+	       p.name
+	FROM (SELECT COALESCE(policy, odr_default_policy()) AS name) AS p,
+	     LATERAL (SELECT odr_to_next_tier(s, p.name) AS d) AS n
+	WHERE s IS NOT NULL;
+END;
+COMMENT ON FUNCTION odr_scorecard(odr_summary, text) IS
+	'One row of plain columns for BI tools: orders, defective, ODR, tier, distance to the next tier (A18), each reason''s count and the companion metrics (A16). A NULL policy means odr.default_policy.';

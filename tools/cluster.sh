@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster: initdb into a temporary directory, a free
+# port on loopback, started as an unprivileged user (the server refuses to
+# run as root), stopped and removed at the end.
+#   eval "$(tools/cluster.sh start DIR)"   start; prints PGHOST/PGPORT/... exports
+#   tools/cluster.sh stop DIR              stop and remove DIR
+# Extra postgresql.conf lines can be passed in ODR_PG_CONF.
+set -euo pipefail
+
+cmd=${1:?usage: cluster.sh start|stop DIR}
+dir=${2:?usage: cluster.sh start|stop DIR}
+PGVER=${PGVER:-15}
+BIN=${PGBIN:-$("${PG_CONFIG:-/usr/lib/postgresql/$PGVER/bin/pg_config}" --bindir 2>/dev/null || echo /usr/lib/postgresql/$PGVER/bin)}
+
+as_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  local port
+  for port in $(seq "${ODR_PORT_FROM:-54330}" 54999); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [ ! -e "/tmp/.s.PGSQL.$port" ]; then
+      echo "$port"
+      return 0
+    fi
+  done
+  echo "cluster: no free port" >&2
+  return 1
+}
+
+case "$cmd" in
+start)
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  [ "$(id -u)" = 0 ] && chown postgres: "$dir"
+  chmod 755 "$dir"
+  port=$(free_port)
+  as_owner "$BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+    || { cat "$dir/initdb.log" >&2; exit 1; }
+  cat >>"$dir/data/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+max_worker_processes = 8
+max_parallel_workers_per_gather = 2
+${ODR_PG_CONF:-}
+CONF
+  as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
+    || { cat "$dir/server.log" >&2; exit 1; }
+  echo "export PGHOST='$dir' PGPORT='$port' PGUSER=postgres PGDATABASE=postgres"
+  ;;
+stop)
+  if [ -d "$dir/data" ]; then
+    as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+  ;;
+*)
+  echo "usage: cluster.sh start|stop DIR" >&2
+  exit 2
+  ;;
+esac

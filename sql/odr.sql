@@ -238,9 +238,9 @@ COMMENT ON FUNCTION odr_summary_minus(odr_summary, odr_summary) IS 'The summary 
 CREATE OPERATOR + (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_plus, COMMUTATOR = +);
 CREATE OPERATOR - (LEFTARG = odr_summary, RIGHTARG = odr_summary, FUNCTION = odr_summary_minus);
 
-CREATE FUNCTION odr_summary(odr_defects) RETURNS odr_summary
+CREATE FUNCTION odr_summary_of(odr_defects) RETURNS odr_summary
 	AS 'MODULE_PATHNAME', 'odr_summary_from_defects' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION odr_summary(odr_defects) IS 'The summary of a single order';
+COMMENT ON FUNCTION odr_summary_of(odr_defects) IS 'The summary of a single order';
 
 CREATE FUNCTION odr_summary_jsonb(odr_summary) RETURNS jsonb
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -57,14 +57,18 @@ odr_raise_text_input(OdrStatus status, const OdrError *err,
 					 const char *typname, const char *str)
 {
 	bool		range = (status == ODR_ERR_RANGE || status == ODR_ERR_OVERFLOW);
+	char		why[sizeof(err->message)];
 
+	/* the core's message as the first sentence of the detail */
+	strlcpy(why, err->message, sizeof(why));
+	why[0] = pg_toupper((unsigned char) why[0]);
 	ereport(ERROR,
 			(errcode(range ? ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE :
 					 ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 range ? errmsg("value out of range for type %s: \"%s\"", typname, str) :
 			 errmsg("invalid input syntax for type %s: \"%s\"", typname, str),
-			 err->detail[0] ? errdetail("The %s. %s", err->message, err->detail) :
-			 errdetail("The %s.", err->message)));
+			 err->detail[0] ? errdetail("%s. %s", why, err->detail) :
+			 errdetail("%s.", why)));
 	pg_unreachable();
 }
 
@@ -76,7 +80,7 @@ odr_reason_arg(text *name, const char *argname)
 	if (r < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown reason \"%s\" for %s", text_to_cstring(name), argname),
+				 errmsg("unknown %s \"%s\"", argname, text_to_cstring(name)),
 				 errdetail("The reasons are negative_feedback, dsr_item, dsr_communication, dsr_shipping, unshipped, arbitration and dispute_timeout.")));
 	return (OdrReason) r;
 }
@@ -287,7 +291,7 @@ odr_defects_rating_fn(PG_FUNCTION_ARGS)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown rating \"%s\" for dimension", text_to_cstring(name)),
+			 errmsg("unknown dimension \"%s\"", text_to_cstring(name)),
 			 errdetail("The ratings are feedback, item, communication and shipping.")));
 	PG_RETURN_NULL();
 }
@@ -316,6 +320,13 @@ time_arg(FunctionCallInfo fcinfo, int n, const char *argname)
 	return t;
 }
 
+static const char *
+time_text(OdrTime t)
+{
+	/* timestamptz_to_str() reuses one static buffer: copy */
+	return t.known ? pstrdup(timestamptz_to_str(t.us)) : "NULL";
+}
+
 /* odr_dispute_timed_out(opened_at, seller_responded_at, closed_at, response_days) */
 PG_FUNCTION_INFO_V1(odr_dispute_timed_out_fn);
 Datum
@@ -335,6 +346,12 @@ odr_dispute_timed_out_fn(PG_FUNCTION_ARGS)
 				 errdetail("AliExpress gives the seller 5 days to respond (rule A11).")));
 	st = odr_dispute_timed_out(opened, responded, closed, PG_GETARG_INT32(3),
 							   &result, &err);
+	if (st == ODR_ERR_INVALID && err.detail[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", err.message),
+				 errdetail("opened_at is %s, seller_responded_at is %s, closed_at is %s.",
+						   time_text(opened), time_text(responded), time_text(closed))));
 	if (st != ODR_OK)
 		odr_raise(st, &err, ODR_IN_ARGUMENT);
 	PG_RETURN_BOOL(result);

@@ -281,7 +281,7 @@ odr_defects_parse(const char *text, OdrDefects *out, OdrError *err)
 
 	if (*p != '{')
 	{
-		fail(err, ODR_ERR_SYNTAX, "odr_defects must start with \"{\"");
+		fail(err, ODR_ERR_SYNTAX, "an odr_defects value must start with \"{\"");
 		set_detail(err, "The form is {reason,...} followed by optional facts, for example {negative_feedback,dsr_item} feedback=2 item=3.");
 		return ODR_ERR_SYNTAX;
 	}
@@ -712,7 +712,7 @@ odr_summary_parse(const char *text, OdrSummary *out, OdrError *err)
 	c = odr_summary_counts(&s);
 	if (*p != '(')
 	{
-		fail(err, ODR_ERR_SYNTAX, "odr_summary must start with \"(\"");
+		fail(err, ODR_ERR_SYNTAX, "an odr_summary must start with \"(\"");
 		set_detail(err, "The form is (orders=N,defective=N,...), as odr_agg prints it.");
 		return ODR_ERR_SYNTAX;
 	}

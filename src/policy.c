@@ -84,7 +84,7 @@ load_policy(Oid nsp, const char *name, OdrPolicy *p)
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown policy \"%s\" for policy", name),
+				 errmsg("unknown policy \"%s\"", name),
 				 errhint("SELECT name FROM %s.odr_policy lists the policies.", schema)));
 	{
 		HeapTuple	tup = SPI_tuptable->vals[0];

@@ -344,7 +344,7 @@ odr_summary_count(PG_FUNCTION_ARGS)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown odr_summary count \"%s\" for name", text_to_cstring(name)),
+			 errmsg("unknown count \"%s\"", text_to_cstring(name)),
 			 errdetail("The counts are the names in the text form of odr_summary, for example orders, defective, unshipped, rated, dsr_item_sum.")));
 	PG_RETURN_NULL();
 }
@@ -362,7 +362,7 @@ odr_summary_metric_fn(PG_FUNCTION_ARGS)
 	if (m < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown metric \"%s\" for metric", text_to_cstring(name)),
+				 errmsg("unknown metric \"%s\"", text_to_cstring(name)),
 				 errdetail("The metrics are odr, orders, defective, seller_responsible_arbitration_rate, positive_feedback_rate, dsr_item_avg, dsr_communication_avg and dsr_shipping_avg.")));
 	if (!odr_summary_metric(s, (OdrMetric) m, &v))
 		PG_RETURN_NULL();

@@ -1,0 +1,133 @@
+-- Every bad input: a clear error with its SQLSTATE, and nothing changed.
+CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+-- A14: ratings outside 1..5 (22003), for each rating parameter
+SELECT err('SELECT odr_classify(feedback_stars => 6)');
+SELECT err('SELECT odr_classify(feedback_stars => 0)');
+SELECT err('SELECT odr_classify(dsr_item => -1)');
+SELECT err('SELECT odr_classify(dsr_communication => 7)');
+SELECT err('SELECT odr_classify(dsr_shipping => 0)');
+-- amounts
+SELECT err('SELECT odr_classify(order_amount_usd => -0.01)');
+SELECT err('SELECT odr_classify(order_amount_usd => ''NaN'')');
+SELECT err('SELECT odr_classify(order_amount_usd => ''Infinity'')');
+-- contradictions (22023)
+SELECT err('SELECT odr_classify(arbitration_seller_responsible => true)');
+-- timestamps
+SELECT err('SELECT odr_dispute_timed_out(''2026-10-01Z'', NULL, ''2026-09-30Z'')');
+SELECT err('SELECT odr_dispute_timed_out(''2026-10-01Z'', ''2026-09-30Z'', NULL)');
+SELECT err('SELECT odr_dispute_timed_out(''2026-10-01Z'', NULL, NULL, response_days => 0)');
+SELECT err('SELECT odr_dispute_timed_out(''2026-10-01Z'', NULL, NULL, response_days => NULL)');
+SELECT err('SELECT odr_dispute_timed_out(NULL, NULL, ''2026-10-01Z'')');
+SELECT err('SELECT odr_dispute_timed_out(''infinity'', NULL, NULL)');
+-- a deadline past the last timestamp is no overflow
+SELECT err('SELECT odr_dispute_timed_out(''294276-12-30Z'', NULL, NULL)');
+SELECT err('SELECT odr_unshipped(''2026-10-01Z'', NULL, NULL)');
+SELECT err('SELECT odr_unshipped(''-infinity'', NULL, ''2026-10-01Z'')');
+-- odr_defects text input (22P02; 22003 for a rating out of range)
+SELECT err($q$SELECT ''::odr_defects$q$);
+SELECT err($q$SELECT 'negative_feedback'::odr_defects$q$);
+SELECT err($q$SELECT '{'::odr_defects$q$);
+SELECT err($q$SELECT '{,}'::odr_defects$q$);
+SELECT err($q$SELECT '{unshipped,}'::odr_defects$q$);
+SELECT err($q$SELECT '{late_delivery}'::odr_defects$q$);
+SELECT err($q$SELECT '{unshipped,unshipped}'::odr_defects$q$);
+SELECT err($q$SELECT '{}x'::odr_defects$q$);
+SELECT err($q$SELECT '{} stars=3'::odr_defects$q$);
+SELECT err($q$SELECT '{} feedback=6'::odr_defects$q$);
+SELECT err($q$SELECT '{} feedback=55'::odr_defects$q$);
+SELECT err($q$SELECT '{} feedback='::odr_defects$q$);
+SELECT err($q$SELECT '{} feedback=2'::odr_defects$q$);
+SELECT err($q$SELECT '{negative_feedback} feedback=4'::odr_defects$q$);
+SELECT err($q$SELECT '{} seller_responsible'::odr_defects$q$);
+SELECT err($q$SELECT '{} feedback=5 feedback=5'::odr_defects$q$);
+-- odr_summary text input
+SELECT err($q$SELECT ''::odr_summary$q$);
+SELECT err($q$SELECT '(orders=1'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=1) x'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=a)'::odr_summary$q$);
+SELECT err($q$SELECT '(sellers=1)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=1,orders=1)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=-1)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=9223372036854775808)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=1,defective=2,unshipped=2)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=2,defective=2,unshipped=1)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=2,defective=1,unshipped=2)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=2,defective=1,arbitration=1,seller_responsible=2)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=2,rated=1,positive=2)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=2,dsr_item_sum=11,dsr_item_ratings=2)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=1,dsr_item_sum=1,dsr_item_ratings=2)'::odr_summary$q$);
+-- binary input (22P03): each field goes through COPY (FORMAT binary), as a
+-- client sends it; a bytea column's binary COPY carries the same bytes.
+CREATE TABLE bin_in (d odr_defects);
+CREATE TABLE bin_sum (s odr_summary);
+CREATE FUNCTION recv_into(tab text, field bytea) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	path text := current_setting('data_directory') || '/odr_recv_test.bin';
+BEGIN
+	EXECUTE format('COPY (SELECT %L::bytea) TO %L WITH (FORMAT binary)', field, path);
+	RETURN err(format('COPY %I FROM %L WITH (FORMAT binary)', tab, path));
+END $$;
+SELECT recv_into('bin_in', '\x00000010') AS unshipped_ok;
+SELECT recv_into('bin_in', '\x000010') AS three_bytes;
+SELECT recv_into('bin_in', '\x00400000') AS reserved_bit;
+SELECT recv_into('bin_in', '\x00000400') AS feedback_2_without_reason;
+SELECT recv_into('bin_in', '\x00007000') AS item_rating_7;
+SELECT d FROM bin_in;
+SELECT recv_into('bin_sum', odr_summary_send('(orders=3,defective=1,unshipped=1)')) AS summary_ok;
+SELECT recv_into('bin_sum', substring(b FROM 1 FOR length(b) - 1)) AS one_byte_short
+FROM (SELECT odr_summary_send('(orders=3)') AS b) x;
+SELECT recv_into('bin_sum', '\x0000') AS two_bytes;
+SELECT recv_into('bin_sum', overlay(b PLACING '\x00000002' FROM 1)) AS version_2
+FROM (SELECT odr_summary_send('(orders=3)') AS b) x;
+SELECT recv_into('bin_sum', overlay(b PLACING '\x00000001' FROM 5)) AS reserved_flags
+FROM (SELECT odr_summary_send('(orders=3)') AS b) x;
+SELECT recv_into('bin_sum', overlay(b PLACING '\x0000000000000009' FROM 17)) AS defective_above_orders
+FROM (SELECT odr_summary_send('(orders=3,defective=1,unshipped=1)') AS b) x;
+SELECT recv_into('bin_sum', overlay(b PLACING '\xffffffffffffffff' FROM 9)) AS negative_orders
+FROM (SELECT odr_summary_send('(orders=3)') AS b) x;
+SELECT s FROM bin_sum;
+SELECT err($q$SELECT odr_tier('(orders=100)'::odr_summary, 'no_such_policy')$q$);
+SELECT err($q$SELECT odr_tier('(orders=100)'::odr_summary, NULL)$q$) AS null_policy_is_strict;
+SELECT err($q$SELECT odr_has_reason('{}', 'late')$q$);
+SELECT err($q$SELECT odr_reason_count('()', 'late')$q$);
+SELECT err($q$SELECT odr_count('()', 'sellers')$q$);
+SELECT err($q$SELECT odr_metric('()', 'nps')$q$);
+SELECT err($q$SELECT odr_rating('{}', 'price')$q$);
+-- summary arithmetic
+SELECT err($q$SELECT '(orders=1)'::odr_summary - '(orders=2)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=2,defective=1,unshipped=1)'::odr_summary - '(orders=1)'::odr_summary - '(orders=1)'::odr_summary$q$);
+SELECT err($q$SELECT '(orders=9223372036854775807)'::odr_summary + '(orders=1)'::odr_summary$q$);
+SELECT err($q$SELECT odr_rollup(s) FROM (VALUES ('(orders=9223372036854775807)'::odr_summary), ('(orders=1)')) v(s)$q$);
+SELECT err($q$SELECT odr_agg_invfn('(orders=1)', '{}')$q$);
+-- policies: built-in ones are read-only; bad cut-offs are rejected
+SELECT err($q$UPDATE odr_policy SET pass_below = 0.2 WHERE name = 'aliexpress'$q$);
+SELECT err($q$DELETE FROM odr_policy WHERE name = 'aliexpress'$q$);
+SELECT err($q$INSERT INTO odr_policy (name, excellent_below, good_below, pass_below, builtin) VALUES ('x', 0.01, 0.02, 0.03, true)$q$);
+SELECT err($q$INSERT INTO odr_policy (name, excellent_below, good_below, pass_below) VALUES ('x', 0.05, 0.02, 0.03)$q$);
+SELECT err($q$INSERT INTO odr_policy (name, excellent_below, good_below, pass_below) VALUES ('x', 0.01, 0.02, 1.5)$q$);
+SELECT err($q$INSERT INTO odr_policy (name, excellent_below, good_below, pass_below) VALUES ('x', 'NaN', 0.02, 0.03)$q$);
+SELECT err($q$INSERT INTO odr_policy (name, min_orders, excellent_below, good_below, pass_below) VALUES ('x', -1, 0.01, 0.02, 0.03)$q$);
+SELECT err($q$INSERT INTO odr_policy_condition VALUES ('aliexpress', 'excellent', 'odr', 'max', 0.01)$q$);
+SELECT err($q$INSERT INTO odr_policy_condition VALUES ('nope', 'excellent', 'odr', 'max', 0.01)$q$);
+INSERT INTO odr_policy (name, excellent_below, good_below, pass_below) VALUES ('mine', 0.01, 0.02, 0.03);
+SELECT err($q$INSERT INTO odr_policy_condition VALUES ('mine', 'fail', 'odr', 'max', 0.01)$q$);
+SELECT err($q$INSERT INTO odr_policy_condition VALUES ('mine', 'good', 'nps', 'max', 0.01)$q$);
+SELECT err($q$INSERT INTO odr_policy_condition VALUES ('mine', 'good', 'odr', 'below', 0.01)$q$);
+SELECT err($q$INSERT INTO odr_policy_condition VALUES ('mine', 'good', 'odr', 'max', 'Infinity')$q$);
+SELECT err($q$SET odr.default_policy = ''$q$);
+DELETE FROM odr_policy WHERE name = 'mine';
+-- loses nothing: a bad row in a batch leaves the table as it was
+CREATE TABLE verdicts (id int, d odr_defects);
+INSERT INTO verdicts VALUES (1, '{}');
+SELECT err($q$INSERT INTO verdicts SELECT g, odr_classify(feedback_stars => 3 + g) FROM generate_series(2, 4) g$q$);
+SELECT * FROM verdicts;
+SELECT name FROM odr_policy ORDER BY name;
+DROP TABLE verdicts, bin_in, bin_sum;
+DROP FUNCTION recv_into(text, bytea);
+DROP FUNCTION err(text);

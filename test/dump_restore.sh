@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# pg_dump / pg_restore keeps odr data and user policies (TAP output).
+# Needs a running server (PG* variables) with odr installed.
+set -euo pipefail
+BIN=$("${PG_CONFIG:-pg_config}" --bindir)
+src=odr_dump_src
+dst=odr_dump_dst
+file=$(mktemp /tmp/odr-dump.XXXXXX)
+trap 'rm -f "$file"' EXIT
+q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
+
+q -d postgres -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $dst" -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst"
+q -d $src <<'SQL'
+CREATE EXTENSION odr;
+CREATE TABLE orders AS
+SELECT g AS id, g % 10 AS seller, date '2026-08-01' + g % 90 AS day,
+       odr_classify(feedback_stars => 1 + g % 5, dsr_item => 1 + g % 4, dsr_shipping => 1 + g % 3,
+                    unshipped => g % 17 = 0, arbitration => g % 31 = 0,
+                    arbitration_seller_responsible => g % 62 = 0, order_amount_usd => g % 11) AS d
+FROM generate_series(1, 5000) g;
+CREATE TABLE daily AS SELECT seller, day, odr_agg(d) AS s FROM orders GROUP BY 1, 2;
+CREATE MATERIALIZED VIEW monthly AS SELECT seller, odr_rollup(s) AS s FROM daily GROUP BY seller;
+CREATE UNIQUE INDEX ON monthly (seller);
+INSERT INTO odr_policy (name, description, min_orders, excellent_below, good_below, pass_below)
+VALUES ('house', 'our own bands', 50, 0.02, 0.05, 0.5);
+INSERT INTO odr_policy_condition VALUES ('house', 'good', 'positive_feedback_rate', 'min', 0.3);
+SQL
+"$BIN/pg_dump" -Fc -d $src -f "$file"
+"$BIN/pg_restore" -d $dst --exit-on-error "$file"
+
+n=0
+check() {
+  n=$((n + 1))
+  local a b
+  a=$(q -d $src -c "$2")
+  b=$(q -d $dst -c "$2")
+  if [ "$a" = "$b" ] && [ -n "$a" ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; echo "# source: $a"; echo "# restored: $b"; fi
+}
+check "verdicts restored (odr_defects column)" "SELECT md5(string_agg(id || ':' || d::text, ',' ORDER BY id)) FROM orders"
+check "per-day summaries restored (odr_summary column)" "SELECT md5(string_agg(seller || day::text || s::text, ',' ORDER BY seller, day)) FROM daily"
+check "materialised view restored" "SELECT md5(string_agg(seller || s::text, ',' ORDER BY seller)) FROM monthly"
+check "user policy restored, built-in not duplicated" "SELECT string_agg(name || min_orders || excellent_below || good_below || pass_below || builtin, ';' ORDER BY name) FROM odr_policy"
+check "policy condition restored" "SELECT string_agg(policy || tier || metric || bound || value, ';') FROM odr_policy_condition"
+check "tiers under the user policy agree" "SELECT string_agg(seller || ':' || odr_tier(s, 'house'), ',' ORDER BY seller) FROM monthly"
+n=$((n + 1))
+if q -d $dst -c "REFRESH MATERIALIZED VIEW CONCURRENTLY monthly" >/dev/null; then echo "ok $n - restored view refreshes concurrently"; else echo "not ok $n - restored view refreshes concurrently"; fi
+echo "1..$n"
+q -d postgres -c "DROP DATABASE $src" -c "DROP DATABASE $dst"

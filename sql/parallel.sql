@@ -25,6 +25,19 @@ CREATE TABLE p_daily AS SELECT seller, id % 90 AS day, odr_agg(d) AS s FROM p_or
 ANALYZE p_daily;
 EXPLAIN (COSTS OFF) SELECT odr_rollup(s) FROM p_daily;
 SELECT (SELECT odr_rollup(s) FROM p_daily) = (SELECT s FROM serial_total) AS rollup_equal;
+-- tiers evaluated inside the workers (policy read there through SPI, and the
+-- session's odr.default_policy passed on to them) equal the serial ones
+INSERT INTO odr_policy (name, min_orders, excellent_below, good_below, pass_below)
+VALUES ('one_order', 1, 0.01, 0.02, 0.5);
+SET odr.default_policy = 'one_order';
+EXPLAIN (COSTS OFF) SELECT odr_tier(odr_summary_of(odr_classify(unshipped => id % 3 = 0))) AS t, count(*) FROM p_orders GROUP BY 1;
+CREATE TEMP TABLE parallel_tiers AS
+SELECT odr_tier(odr_summary_of(odr_classify(unshipped => id % 3 = 0))) AS t, count(*) AS n FROM p_orders GROUP BY 1;
+SET max_parallel_workers_per_gather = 0;
+SELECT t, n, n = (SELECT count(*) FROM p_orders WHERE odr_tier(odr_summary_of(odr_classify(unshipped => id % 3 = 0))) = t) AS serial_equal
+FROM parallel_tiers ORDER BY t;
+RESET odr.default_policy;
+DELETE FROM odr_policy WHERE name = 'one_order';
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

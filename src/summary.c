@@ -17,6 +17,22 @@ summary_palloc(void)
 	return (OdrSummary *) palloc(sizeof(OdrSummary));
 }
 
+static OdrSummary *
+summary_copy(const OdrSummary *s)
+{
+	OdrSummary *copy = summary_palloc();
+
+	memcpy(copy, s, sizeof(OdrSummary));
+	return copy;
+}
+
+static inline void
+raise_if_failed(OdrStatus status, const OdrError *err)
+{
+	if (status != ODR_OK)
+		odr_raise(status, err, ODR_IN_ARGUMENT);
+}
+
 /*
  * The state an aggregate support function may change: the aggregate's own
  * state in place when called as an aggregate, otherwise a copy (a function
@@ -26,13 +42,8 @@ static OdrSummary *
 state_arg(FunctionCallInfo fcinfo)
 {
 	OdrSummary *s = PG_GETARG_ODR_SUMMARY_P(0);
-	OdrSummary *copy;
 
-	if (AggCheckCallContext(fcinfo, NULL))
-		return s;
-	copy = summary_palloc();
-	memcpy(copy, s, sizeof(OdrSummary));
-	return copy;
+	return AggCheckCallContext(fcinfo, NULL) ? s : summary_copy(s);
 }
 
 static void
@@ -180,10 +191,8 @@ odr_agg_transfn(PG_FUNCTION_ARGS)
 {
 	OdrSummary *s = state_arg(fcinfo);
 	OdrError	err;
-	OdrStatus	st = odr_summary_add_order(s, PG_GETARG_ODR_DEFECTS(1), &err);
 
-	if (st != ODR_OK)
-		odr_raise(st, &err, ODR_IN_ARGUMENT);
+	raise_if_failed(odr_summary_add_order(s, PG_GETARG_ODR_DEFECTS(1), &err), &err);
 	PG_RETURN_ODR_SUMMARY_P(s);
 }
 
@@ -194,13 +203,10 @@ odr_agg_invfn(PG_FUNCTION_ARGS)
 {
 	OdrSummary *s;
 	OdrError	err;
-	OdrStatus	st;
 
 	require_aggregate(fcinfo, "odr_agg_invfn");
 	s = state_arg(fcinfo);
-	st = odr_summary_remove_order(s, PG_GETARG_ODR_DEFECTS(1), &err);
-	if (st != ODR_OK)
-		odr_raise(st, &err, ODR_IN_ARGUMENT);
+	raise_if_failed(odr_summary_remove_order(s, PG_GETARG_ODR_DEFECTS(1), &err), &err);
 	PG_RETURN_ODR_SUMMARY_P(s);
 }
 
@@ -211,10 +217,8 @@ odr_rollup_transfn(PG_FUNCTION_ARGS)
 {
 	OdrSummary *s = state_arg(fcinfo);
 	OdrError	err;
-	OdrStatus	st = odr_summary_add(s, PG_GETARG_ODR_SUMMARY_P(1), &err);
 
-	if (st != ODR_OK)
-		odr_raise(st, &err, ODR_IN_ARGUMENT);
+	raise_if_failed(odr_summary_add(s, PG_GETARG_ODR_SUMMARY_P(1), &err), &err);
 	PG_RETURN_ODR_SUMMARY_P(s);
 }
 
@@ -225,13 +229,10 @@ odr_rollup_invfn(PG_FUNCTION_ARGS)
 {
 	OdrSummary *s;
 	OdrError	err;
-	OdrStatus	st;
 
 	require_aggregate(fcinfo, "odr_rollup_invfn");
 	s = state_arg(fcinfo);
-	st = odr_summary_subtract(s, PG_GETARG_ODR_SUMMARY_P(1), &err);
-	if (st != ODR_OK)
-		odr_raise(st, &err, ODR_IN_ARGUMENT);
+	raise_if_failed(odr_summary_subtract(s, PG_GETARG_ODR_SUMMARY_P(1), &err), &err);
 	PG_RETURN_ODR_SUMMARY_P(s);
 }
 
@@ -243,10 +244,7 @@ PG_FUNCTION_INFO_V1(odr_summary_finalfn);
 Datum
 odr_summary_finalfn(PG_FUNCTION_ARGS)
 {
-	OdrSummary *copy = summary_palloc();
-
-	memcpy(copy, PG_GETARG_ODR_SUMMARY_P(0), sizeof(OdrSummary));
-	PG_RETURN_ODR_SUMMARY_P(copy);
+	PG_RETURN_ODR_SUMMARY_P(summary_copy(PG_GETARG_ODR_SUMMARY_P(0)));
 }
 
 /* a + b */
@@ -254,14 +252,10 @@ PG_FUNCTION_INFO_V1(odr_summary_plus);
 Datum
 odr_summary_plus(PG_FUNCTION_ARGS)
 {
-	OdrSummary *s = summary_palloc();
+	OdrSummary *s = summary_copy(PG_GETARG_ODR_SUMMARY_P(0));
 	OdrError	err;
-	OdrStatus	st;
 
-	memcpy(s, PG_GETARG_ODR_SUMMARY_P(0), sizeof(OdrSummary));
-	st = odr_summary_add(s, PG_GETARG_ODR_SUMMARY_P(1), &err);
-	if (st != ODR_OK)
-		odr_raise(st, &err, ODR_IN_ARGUMENT);
+	raise_if_failed(odr_summary_add(s, PG_GETARG_ODR_SUMMARY_P(1), &err), &err);
 	PG_RETURN_ODR_SUMMARY_P(s);
 }
 
@@ -270,30 +264,23 @@ PG_FUNCTION_INFO_V1(odr_summary_minus);
 Datum
 odr_summary_minus(PG_FUNCTION_ARGS)
 {
-	OdrSummary *s = summary_palloc();
+	OdrSummary *s = summary_copy(PG_GETARG_ODR_SUMMARY_P(0));
 	OdrError	err;
-	OdrStatus	st;
 
-	memcpy(s, PG_GETARG_ODR_SUMMARY_P(0), sizeof(OdrSummary));
-	st = odr_summary_subtract(s, PG_GETARG_ODR_SUMMARY_P(1), &err);
-	if (st != ODR_OK)
-		odr_raise(st, &err, ODR_IN_ARGUMENT);
+	raise_if_failed(odr_summary_subtract(s, PG_GETARG_ODR_SUMMARY_P(1), &err), &err);
 	PG_RETURN_ODR_SUMMARY_P(s);
 }
 
-/* odr_summary(odr_defects): the summary of one order */
+/* odr_summary_of(odr_defects): the summary of one order */
 PG_FUNCTION_INFO_V1(odr_summary_from_defects);
 Datum
 odr_summary_from_defects(PG_FUNCTION_ARGS)
 {
 	OdrSummary *s = summary_palloc();
 	OdrError	err;
-	OdrStatus	st;
 
 	odr_summary_init(s);
-	st = odr_summary_add_order(s, PG_GETARG_ODR_DEFECTS(0), &err);
-	if (st != ODR_OK)
-		odr_raise(st, &err, ODR_IN_ARGUMENT);
+	raise_if_failed(odr_summary_add_order(s, PG_GETARG_ODR_DEFECTS(0), &err), &err);
 	PG_RETURN_ODR_SUMMARY_P(s);
 }
 

@@ -380,6 +380,7 @@ CREATE TABLE odr_policy (
 	name text PRIMARY KEY CHECK (name <> ''),
 	description text NOT NULL DEFAULT '',
 	min_orders integer NOT NULL DEFAULT 90 CHECK (min_orders >= 0),
+	window_days integer NOT NULL DEFAULT 90 CHECK (window_days > 0),
 	excellent_below double precision NOT NULL,
 	good_below double precision NOT NULL,
 	pass_below double precision NOT NULL,
@@ -393,6 +394,7 @@ COMMENT ON TABLE odr_policy IS
 COMMENT ON COLUMN odr_policy.name IS 'Policy name, passed to odr_tier(s, policy)';
 COMMENT ON COLUMN odr_policy.description IS 'What the policy is and where its numbers come from';
 COMMENT ON COLUMN odr_policy.min_orders IS 'A4: sellers with fewer assessed orders are unassessed';
+COMMENT ON COLUMN odr_policy.window_days IS 'A1: the assessment covers the window_days days ending on the assessment date (used by odr_report)';
 COMMENT ON COLUMN odr_policy.excellent_below IS 'A17: ODR strictly below this is excellent';
 COMMENT ON COLUMN odr_policy.good_below IS 'A17: ODR strictly below this is good';
 COMMENT ON COLUMN odr_policy.pass_below IS 'A17: ODR strictly below this is pass; from here up, fail';
@@ -542,3 +544,324 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION odr_scorecard(odr_summary, text) IS
 	'One row of plain columns for BI tools: orders, defective, ODR, tier, distance to the next tier (A18), each reason''s count and the companion metrics (A16). A NULL policy means odr.default_policy.';
+
+-- ---------------------------------------------------------------------
+-- Assessment calendar (A1, A2)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_month_ends("from" date, "to" date) RETURNS SETOF date
+	AS 'MODULE_PATHNAME', 'odr_month_ends' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 12;
+COMMENT ON FUNCTION odr_month_ends(date, date) IS
+	'A2: every month''s last day between from and to, inclusive (leap years included)';
+
+CREATE FUNCTION odr_window(as_of date, days integer DEFAULT 90) RETURNS daterange
+	AS 'MODULE_PATHNAME', 'odr_window' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_window(date, integer) IS
+	'A1: the days days ending on as_of, inclusive: [as_of - days + 1, as_of]';
+
+CREATE FUNCTION odr_next_assessment(d date) RETURNS date
+	AS 'MODULE_PATHNAME', 'odr_next_assessment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_next_assessment(date) IS 'A2: the month end on or after d';
+
+CREATE FUNCTION odr_last_assessment(d date) RETURNS date
+	AS 'MODULE_PATHNAME', 'odr_last_assessment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_last_assessment(date) IS 'A2: the month end on or before d';
+
+CREATE FUNCTION odr_assessment_windows("from" date, "to" date, days integer DEFAULT 90)
+RETURNS TABLE (as_of date, window_start date, window_end date)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 12
+BEGIN ATOMIC
+	SELECT m, lower(w), upper(w) - 1
+	FROM odr_month_ends("from", "to") AS m, odr_window(m, days) AS w
+	ORDER BY m;
+END;
+COMMENT ON FUNCTION odr_assessment_windows(date, date, integer) IS
+	'A1, A2: one row per month end between from and to with the first and last day of its window; join orders or per-day summaries to it';
+
+-- ---------------------------------------------------------------------
+-- Projection: the coming month end over the orders known so far (A2, M2)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_projection_windows(as_of date, days integer DEFAULT 90)
+RETURNS TABLE (current_as_of date, current_from date,
+               projected_as_of date, projected_from date,
+               leaving_from date, leaving_to date,
+               entering_from date, entering_to date)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 1
+BEGIN ATOMIC
+	SELECT c.d, lower(cw), n.d, lower(nw),
+	       lower(cw), LEAST(upper(cw) - 1, lower(nw) - 1),
+	       GREATEST(lower(nw), c.d + 1), as_of
+	FROM (SELECT odr_last_assessment(as_of) AS d) AS c,
+	     (SELECT odr_next_assessment(as_of + 1) AS d) AS n,
+	     odr_window(c.d, days) AS cw,
+	     odr_window(n.d, days) AS nw;
+END;
+COMMENT ON FUNCTION odr_projection_windows(date, integer) IS
+	'A2, M2: for a day as_of, the current assessment (the last month end on or before it), the projected one (the next month end after it), the days whose orders leave the window by then and the days, up to as_of, whose orders enter it. An empty range has its from after its to.';
+
+CREATE FUNCTION odr_projection(
+	current_summary odr_summary,
+	leaving odr_summary,
+	entering odr_summary,
+	policy text DEFAULT NULL,
+	OUT current_orders bigint,
+	OUT current_odr double precision,
+	OUT current_tier text,
+	OUT projected_orders bigint,
+	OUT projected_odr double precision,
+	OUT projected_tier text,
+	OUT tier_change text,
+	OUT orders_leaving bigint,
+	OUT defects_leaving bigint,
+	OUT orders_entering bigint,
+	OUT defects_entering bigint,
+	OUT projected_next_tier text,
+	OUT projected_more_orders bigint,
+	OUT projected_fewer_defects bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT odr_orders(current_summary), odr_rate(current_summary), ct::text,
+	       odr_orders(p.s), odr_rate(p.s), pt::text,
+	       CASE WHEN pt > ct THEN 'up' WHEN pt < ct THEN 'down' ELSE 'same' END,
+	       odr_orders(leaving), odr_defective(leaving),
+	       odr_orders(entering), odr_defective(entering),
+	       (nx.d).next_tier::text, (nx.d).more_orders, (nx.d).fewer_defects
+	FROM (SELECT COALESCE(policy, odr_default_policy()) AS name) AS pol,
+	     LATERAL (SELECT current_summary - leaving + entering AS s) AS p,
+	     LATERAL odr_tier(current_summary, pol.name) AS ct,
+	     LATERAL odr_tier(p.s, pol.name) AS pt,
+	     LATERAL (SELECT odr_to_next_tier(p.s, pol.name) AS d) AS nx
+	WHERE current_summary IS NOT NULL AND leaving IS NOT NULL AND entering IS NOT NULL;
+END;
+COMMENT ON FUNCTION odr_projection(odr_summary, odr_summary, odr_summary, text) IS
+	'A2, M2: the current month-end result next to the projected one (current - leaving + entering) as plain columns: both tiers, the change, the orders and defects that leave and enter, and the projected distance to the next tier (A18)';
+
+-- ---------------------------------------------------------------------
+-- Account-health style JSON report
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_report(s odr_summary, as_of date, policy text DEFAULT NULL) RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT jsonb_build_object(
+	           'metric', 'order_defect_rate',
+	           'policy', pol.name,
+	           'reporting_date_range', jsonb_build_object(
+	               'from', lower(w), 'to', upper(w) - 1, 'days', p.window_days),
+	           'order_count', odr_orders(s),
+	           'minimum_order_count', p.min_orders,
+	           'orders_with_defects', jsonb_build_object(
+	               'count', odr_defective(s), 'rate', odr_rate(s)),
+	           'defect_components', (
+	               SELECT jsonb_object_agg(b.reason, jsonb_build_object(
+	                          'count', b.orders, 'rate', b.share_of_orders))
+	               FROM odr_reason_breakdown(s) AS b),
+	           'rate', odr_rate(s),
+	           'target_value', p.pass_below,
+	           'target_condition', 'LESS_THAN',
+	           'status', CASE WHEN t = 'unassessed' THEN 'NONE'
+	                          WHEN t >= 'pass' THEN 'GOOD' ELSE 'BAD' END,
+	           'tier', t,
+	           'tier_cutoffs', jsonb_build_object(
+	               'excellent_below', p.excellent_below, 'good_below', p.good_below,
+	               'pass_below', p.pass_below),
+	           'next_tier', CASE WHEN nx.d IS NULL THEN NULL ELSE jsonb_build_object(
+	               'tier', (nx.d).next_tier, 'more_orders', (nx.d).more_orders,
+	               'fewer_defects', (nx.d).fewer_defects) END,
+	           'companion_metrics', jsonb_build_object(
+	               'seller_responsible_arbitration_rate', odr_seller_responsible_rate(s),
+	               'positive_feedback_rate', odr_positive_feedback_rate(s),
+	               'dsr_item_avg', odr_dsr_item_avg(s),
+	               'dsr_communication_avg', odr_dsr_communication_avg(s),
+	               'dsr_shipping_avg', odr_dsr_shipping_avg(s)))
+	FROM (SELECT COALESCE(policy, odr_default_policy()) AS name) AS pol,
+	     LATERAL odr_tier(s, pol.name) AS t,
+	     LATERAL (SELECT odr_to_next_tier(s, pol.name) AS d) AS nx,
+	     odr_policy AS p,
+	     LATERAL odr_window(as_of, p.window_days) AS w
+	WHERE p.name = pol.name AND s IS NOT NULL AND as_of IS NOT NULL;
+END;
+COMMENT ON FUNCTION odr_report(odr_summary, date, text) IS
+	'An account-health style report of one assessment as jsonb: reporting date range, order count, orders with defects, each defect component, rate, target value and condition, status (GOOD / BAD / NONE), tier, next tier, companion metrics';
+
+-- ---------------------------------------------------------------------
+-- The warehouse path: a per-(seller, day) materialised view and the views
+-- on top of it (month ends, daily history, tier changes, scorecard,
+-- projection)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_create_warehouse(
+	source regclass,
+	seller_column name,
+	day_column name,
+	defects_column name,
+	prefix text DEFAULT 'odr_',
+	window_days integer DEFAULT 90,
+	policy text DEFAULT NULL)
+RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	nsp name;
+	src text := source::text;
+	day_type regtype;
+	defects_type regtype;
+	seller_type regtype;
+	tier_of text;
+	card_of text;
+	proj_of text;
+	frame text;
+	daily text;
+	q text;
+BEGIN
+	IF window_days IS NULL OR window_days < 1 THEN
+		RAISE EXCEPTION 'window_days % is not a positive number of days', window_days
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF prefix IS NULL OR seller_column IS NULL OR day_column IS NULL OR defects_column IS NULL THEN
+		RAISE EXCEPTION 'source, seller_column, day_column, defects_column and prefix must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT n.nspname INTO nsp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.oid = source;
+	SELECT a.atttypid::regtype INTO seller_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = seller_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT a.atttypid::regtype INTO day_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = day_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT a.atttypid::regtype INTO defects_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = defects_column AND a.attnum > 0 AND NOT a.attisdropped;
+	IF seller_type IS NULL OR day_type IS NULL OR defects_type IS NULL THEN
+		RAISE EXCEPTION 'column "%" of "%" does not exist',
+			CASE WHEN seller_type IS NULL THEN seller_column
+			     WHEN day_type IS NULL THEN day_column ELSE defects_column END, src
+			USING ERRCODE = 'undefined_column';
+	END IF;
+	IF defects_type <> '@extschema@.odr_defects'::regtype THEN
+		RAISE EXCEPTION 'column "%" of "%" is %, not odr_defects', defects_column, src, defects_type
+			USING ERRCODE = 'datatype_mismatch',
+			      HINT = 'Classify the orders with odr_classify() in a view and pass the view.';
+	END IF;
+	IF day_type NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+		RAISE EXCEPTION 'column "%" of "%" is %, not a date or timestamp', day_column, src, day_type
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
+	IF policy IS NOT NULL THEN
+		PERFORM @extschema@.odr_tier('()'::@extschema@.odr_summary, policy);  -- unknown policy: 22023
+		tier_of := format('@extschema@.odr_tier(%%s, %L)', policy);
+		card_of := format('@extschema@.odr_scorecard(%%s, %L)', policy);
+		proj_of := format('@extschema@.odr_projection(%%s, %%s, %%s, %L)', policy);
+	ELSE
+		tier_of := '@extschema@.odr_tier(%s)';
+		card_of := '@extschema@.odr_scorecard(%s)';
+		proj_of := '@extschema@.odr_projection(%s, %s, %s)';
+	END IF;
+	frame := format('RANGE BETWEEN %L PRECEDING AND CURRENT ROW', (window_days - 1) || ' days');
+	daily := format('%I.%I', nsp, prefix || 'daily');
+
+	-- per (seller, day) summaries
+	EXECUTE format($q$
+		CREATE MATERIALIZED VIEW %s AS
+		SELECT %I AS seller_id, %I::date AS day, @extschema@.odr_agg(%I) AS summary
+		FROM %s GROUP BY 1, 2$q$, daily, seller_column, day_column, defects_column, src);
+	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, day)', prefix || 'daily_key', daily);
+	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', daily,
+		format('odr: one odr_summary per seller and day of %s (REFRESH MATERIALIZED VIEW CONCURRENTLY works)', src));
+	RETURN NEXT daily::regclass;
+
+	-- month-end assessments: every seller at every month end after its first order
+	q := format($q$
+		CREATE VIEW %I.%I AS
+		WITH span AS (SELECT min(day) AS first_day, max(day) AS last_day FROM %s),
+		     sellers AS (SELECT seller_id, min(day) AS first_day FROM %s GROUP BY seller_id),
+		     grid AS (SELECT s.seller_id, m AS day, NULL::@extschema@.odr_summary AS summary, true AS at_month_end
+		              FROM span, sellers AS s, @extschema@.odr_month_ends(span.first_day, span.last_day) AS m
+		              WHERE m >= s.first_day),
+		     rolled AS (SELECT seller_id, day, at_month_end,
+		                       @extschema@.odr_rollup(summary) OVER (PARTITION BY seller_id ORDER BY day %s) AS summary
+		                FROM (SELECT seller_id, day, summary, false AS at_month_end FROM %s
+		                      UNION ALL SELECT * FROM grid) AS u)
+		SELECT day AS as_of, seller_id, summary,
+		       @extschema@.odr_orders(summary) AS orders, @extschema@.odr_defective(summary) AS defective,
+		       @extschema@.odr_rate(summary) AS odr, %s AS tier
+		FROM rolled WHERE at_month_end$q$,
+		nsp, prefix || 'month_end', daily, daily, frame, daily, format(tier_of, 'summary'));
+	EXECUTE q;
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'month_end',
+		format('odr: every seller''s assessment at every month end (A1, A2) over %s days, from %s', window_days, daily));
+	RETURN NEXT format('%I.%I', nsp, prefix || 'month_end')::regclass;
+
+	-- daily rolling history: every seller, every day from its first order to the last day of data
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		WITH span AS (SELECT max(day) AS last_day FROM %s),
+		     sellers AS (SELECT seller_id, min(day) AS first_day FROM %s GROUP BY seller_id),
+		     grid AS (SELECT s.seller_id, g::date AS day, NULL::@extschema@.odr_summary AS summary, true AS is_day
+		              FROM span, sellers AS s, generate_series(s.first_day, span.last_day, interval '1 day') AS g),
+		     rolled AS (SELECT seller_id, day, is_day,
+		                       @extschema@.odr_rollup(summary) OVER (PARTITION BY seller_id ORDER BY day %s) AS summary
+		                FROM (SELECT seller_id, day, summary, false AS is_day FROM %s
+		                      UNION ALL SELECT * FROM grid) AS u)
+		SELECT day, seller_id, summary,
+		       @extschema@.odr_orders(summary) AS orders, @extschema@.odr_defective(summary) AS defective,
+		       @extschema@.odr_rate(summary) AS odr, %s AS tier
+		FROM rolled WHERE is_day$q$,
+		nsp, prefix || 'daily_history', daily, daily, frame, daily, format(tier_of, 'summary'));
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'daily_history',
+		format('odr: every seller''s rolling %s-day ODR and tier for every day, from %s', window_days, daily));
+	RETURN NEXT format('%I.%I', nsp, prefix || 'daily_history')::regclass;
+
+	-- the days a seller changed tier
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		SELECT day, seller_id, previous_tier, tier, odr, orders, defective
+		FROM (SELECT day, seller_id, tier, odr, orders, defective,
+		             lag(tier) OVER (PARTITION BY seller_id ORDER BY day) AS previous_tier
+		      FROM %I.%I) AS h
+		WHERE previous_tier IS DISTINCT FROM tier AND previous_tier IS NOT NULL$q$,
+		nsp, prefix || 'tier_changes', nsp, prefix || 'daily_history');
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'tier_changes',
+		'odr: the days a seller crossed a tier cut-off, with the tier before and after');
+	RETURN NEXT format('%I.%I', nsp, prefix || 'tier_changes')::regclass;
+
+	-- BI scorecard: the latest month end, standard SQL types only
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		SELECT m.as_of, m.seller_id, c.orders, c.defective, c.odr, c.tier, c.next_tier,
+		       c.more_orders_to_next, c.fewer_defects_to_next,
+		       c.negative_feedback, c.dsr_item, c.dsr_communication, c.dsr_shipping,
+		       c.unshipped, c.arbitration, c.dispute_timeout,
+		       c.seller_responsible_arbitration_rate, c.positive_feedback_rate,
+		       c.dsr_item_avg, c.dsr_communication_avg, c.dsr_shipping_avg, c.policy_name
+		FROM %I.%I AS m, LATERAL %s AS c
+		WHERE m.as_of = (SELECT max(as_of) FROM %I.%I)$q$,
+		nsp, prefix || 'scorecard', nsp, prefix || 'month_end', format(card_of, 'm.summary'),
+		nsp, prefix || 'month_end');
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'scorecard',
+		'odr: each seller at the latest month end, as plain columns (bigint, double precision, text, date) for BI tools');
+	RETURN NEXT format('%I.%I', nsp, prefix || 'scorecard')::regclass;
+
+	-- projection: the coming month end over the orders known so far, next to the current one
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		SELECT w.as_of, w.current_as_of, w.projected_as_of, x.seller_id, p.*
+		FROM (SELECT max(day) AS as_of FROM %s) AS d,
+		     LATERAL @extschema@.odr_projection_windows(d.as_of, %s) AS w0,
+		     LATERAL (SELECT d.as_of, w0.*) AS w,
+		     LATERAL (SELECT seller_id,
+		                     @extschema@.odr_rollup(summary) FILTER (WHERE day BETWEEN w.current_from AND w.current_as_of) AS cur,
+		                     @extschema@.odr_rollup(summary) FILTER (WHERE day BETWEEN w.leaving_from AND w.leaving_to) AS leaving,
+		                     @extschema@.odr_rollup(summary) FILTER (WHERE day BETWEEN w.entering_from AND w.entering_to) AS entering
+		              FROM %s WHERE day BETWEEN w.current_from AND w.as_of
+		              GROUP BY seller_id) AS x,
+		     LATERAL %s AS p$q$,
+		nsp, prefix || 'projection', daily, window_days, daily,
+		format(proj_of, 'x.cur', 'x.leaving', 'x.entering'));
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'projection',
+		'odr: as of the last day of data, each seller''s current month-end result next to the projection for the coming month end (A2, M2)');
+	RETURN NEXT format('%I.%I', nsp, prefix || 'projection')::regclass;
+END
+$fn$;
+COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text) IS
+	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) with a unique index (REFRESH ... CONCURRENTLY works) and the views <prefix>month_end, <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection on top of it. Returns the objects created.';

@@ -455,6 +455,82 @@ odr_unshipped(OdrTime ship_deadline, OdrTime shipped_at, OdrTime as_of,
 }
 
 /* ------------------------------------------------------------------ */
+/* Assessment calendar (A1, A2)                                         */
+/* ------------------------------------------------------------------ */
+
+/* days from 1970-01-01 to 2000-01-01 */
+#define ODR_UNIX_TO_PG_DAYS 10957
+
+/*
+ * Gregorian calendar conversions after H. Hinnant's "chrono-compatible
+ * low-level date algorithms" (public domain), on days since 2000-01-01.
+ */
+int64_t
+odr_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era;
+	int64_t		yoe,
+				doy,
+				doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468 - ODR_UNIX_TO_PG_DAYS;
+}
+
+void
+odr_civil_from_days(int64_t days, int64_t *year, int *month, int *day)
+{
+	int64_t		z = days + ODR_UNIX_TO_PG_DAYS + 719468;
+	int64_t		era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t		doe = z - era * 146097;
+	int64_t		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t		mp = (5 * doy + 2) / 153;
+	int			m = (int) (mp < 10 ? mp + 3 : mp - 9);
+
+	*day = (int) (doy - (153 * mp + 2) / 5 + 1);
+	*month = m;
+	*year = yoe + era * 400 + (m <= 2);
+}
+
+int64_t
+odr_month_end(int64_t days)
+{
+	int64_t		y;
+	int			m,
+				d;
+
+	odr_civil_from_days(days, &y, &m, &d);
+	/* the day before the first of the next month */
+	return m == 12 ? odr_days_from_civil(y + 1, 1, 1) - 1 :
+		odr_days_from_civil(y, m + 1, 1) - 1;
+}
+
+int64_t
+odr_month_end_on_or_after(int64_t days)
+{
+	return odr_month_end(days);
+}
+
+int64_t
+odr_month_end_on_or_before(int64_t days)
+{
+	int64_t		y;
+	int			m,
+				d;
+
+	if (odr_month_end(days) == days)
+		return days;
+	/* the last day of the previous month */
+	odr_civil_from_days(days, &y, &m, &d);
+	return days - d;
+}
+
+/* ------------------------------------------------------------------ */
 /* Summary arithmetic (A12, A15, A16)                                   */
 /* ------------------------------------------------------------------ */
 

@@ -191,6 +191,23 @@ OdrStatus	odr_unshipped(OdrTime ship_deadline, OdrTime shipped_at,
 						  OdrTime as_of, bool *out, OdrError *err);
 
 /* ------------------------------------------------------------------ */
+/* Assessment calendar (A1, A2)                                         */
+/* ------------------------------------------------------------------ */
+/*
+ * Days are counted as PostgreSQL's date does: days since 2000-01-01.
+ * The proleptic Gregorian calendar, leap years included.
+ */
+void		odr_civil_from_days(int64_t days, int64_t *year, int *month, int *day);
+int64_t		odr_days_from_civil(int64_t year, int month, int day);
+
+/* A2: the last day of the month of `days`. */
+int64_t		odr_month_end(int64_t days);
+
+/* A2: the month end on or after `days` / on or before `days`. */
+int64_t		odr_month_end_on_or_after(int64_t days);
+int64_t		odr_month_end_on_or_before(int64_t days);
+
+/* ------------------------------------------------------------------ */
 /* odr_summary: counts over a set of orders                             */
 /* ------------------------------------------------------------------ */
 

@@ -13,7 +13,7 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
 
 # pg_regress inputs are sql/<test>.sql; the install script is sql/odr.sql.
-REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors
+REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test results regression.diffs regression.out

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 PGVER=${PGVER:-15}
 PACKAGES="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap \
-libtap-parser-sourcehandler-pgtap-perl make gcc libc6-dev"
+libtap-parser-sourcehandler-pgtap-perl make gcc libc6-dev \
+postgresql-$PGVER-cron odbc-postgresql unixodbc unixodbc-dev libpostgresql-jdbc-java"
 
 need=()
 if [ "${ODR_SKIP_APT:-0}" != 1 ]; then

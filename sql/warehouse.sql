@@ -1,0 +1,132 @@
+-- The warehouse path: per-(seller, day) summaries in a materialised view,
+-- month-end assessments, daily history, tier changes, projection, report.
+-- Every result is checked against a recomputation from the raw rows.
+SET datestyle = ISO;
+CREATE TABLE wh_orders (
+	order_id bigint PRIMARY KEY,
+	seller_id int NOT NULL,
+	finished_on date NOT NULL,
+	rating int,
+	unshipped bool,
+	escalated bool);
+INSERT INTO wh_orders
+SELECT g, g % 8, date '2025-11-01' + (g * 37 % 365),
+       CASE WHEN g % 3 = 0 THEN CASE WHEN (g * 7919) % 100 < 2 * (g % 8) THEN 2 ELSE 5 END END,
+       (g * 104729) % 1000 < 12 * (g % 8), g % 211 = 0
+FROM generate_series(1, 4000) g;
+CREATE VIEW wh_classified AS
+SELECT order_id, seller_id, finished_on,
+       odr_classify(feedback_stars => rating, unshipped => unshipped, arbitration => escalated) AS defects
+FROM wh_orders;
+SELECT * FROM odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects');
+SELECT count(*) AS daily_rows FROM odr_daily;
+-- A1, A2: month-end assessments from summaries equal the raw-orders query
+CREATE VIEW raw_month_end AS
+SELECT w.as_of, o.seller_id, odr_agg(o.defects) AS summary
+FROM odr_assessment_windows('2025-11-01', '2026-10-31') AS w
+JOIN wh_classified AS o ON o.finished_on BETWEEN w.window_start AND w.window_end
+GROUP BY 1, 2;
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = m.summary) AS equal
+FROM raw_month_end r FULL JOIN odr_month_end m USING (as_of, seller_id);
+SELECT as_of, count(*) AS sellers, string_agg(tier::text, ',' ORDER BY seller_id) AS tiers
+FROM odr_month_end GROUP BY as_of ORDER BY as_of;
+-- daily history equals recomputing every (seller, day) window
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE h.summary = (SELECT odr_agg(o.defects) FROM wh_classified o
+                                           WHERE o.seller_id = h.seller_id
+                                             AND o.finished_on BETWEEN h.day - 89 AND h.day)) AS equal,
+       count(DISTINCT day) AS days
+FROM odr_daily_history h;
+-- tier changes: exactly the days whose tier differs from the day before
+SELECT count(*) AS changes,
+       count(*) FILTER (WHERE c.previous_tier = (SELECT tier FROM odr_daily_history p
+                                                 WHERE p.seller_id = c.seller_id AND p.day = c.day - 1)) AS previous_day_matches
+FROM odr_tier_changes c;
+SELECT count(*) AS recomputed_changes
+FROM (SELECT seller_id, day, tier, lag(tier) OVER (PARTITION BY seller_id ORDER BY day) AS prev
+      FROM odr_daily_history) x
+WHERE prev IS NOT NULL AND prev <> tier;
+SELECT * FROM odr_tier_changes WHERE seller_id = 1 ORDER BY day;
+-- the scorecard view: the latest month end, standard types only
+SELECT a.attname, format_type(a.atttypid, a.atttypmod) AS type
+FROM pg_attribute a WHERE a.attrelid = 'odr_scorecard'::regclass AND a.attnum > 0 ORDER BY a.attnum;
+SELECT as_of, seller_id, orders, defective, round(odr::numeric, 4) AS odr, tier, next_tier,
+       more_orders_to_next, fewer_defects_to_next
+FROM odr_scorecard ORDER BY seller_id;
+-- projection (A2, M2): current and projected equal raw recomputations
+SELECT DISTINCT as_of, current_as_of, projected_as_of FROM odr_projection;
+SELECT count(*) AS sellers,
+       count(*) FILTER (WHERE p.current_orders = (SELECT count(*) FROM wh_classified o WHERE o.seller_id = p.seller_id
+                                                  AND o.finished_on BETWEEN p.current_as_of - 89 AND p.current_as_of)) AS current_ok,
+       count(*) FILTER (WHERE p.projected_orders = (SELECT count(*) FROM wh_classified o WHERE o.seller_id = p.seller_id
+                                                    AND o.finished_on BETWEEN p.projected_as_of - 89 AND p.as_of)) AS projected_ok,
+       count(*) FILTER (WHERE p.current_orders - p.orders_leaving + p.orders_entering = p.projected_orders) AS balance_ok
+FROM odr_projection p;
+SELECT seller_id, current_orders, current_tier, projected_orders, projected_tier, tier_change,
+       orders_leaving, defects_leaving, orders_entering, defects_entering
+FROM odr_projection ORDER BY seller_id;
+-- mid-month: orders known up to 2026-11-18
+INSERT INTO wh_orders
+SELECT 100000 + g, g % 8, date '2026-11-01' + (g % 18), CASE WHEN g % 2 = 0 THEN 1 END, false, false
+FROM generate_series(1, 400) g;
+-- new orders show up after a concurrent refresh, equal to a recomputation
+SELECT count(*) AS stale_rows FROM odr_daily WHERE day > '2026-10-31';
+REFRESH MATERIALIZED VIEW CONCURRENTLY odr_daily;
+SELECT (SELECT count(*) FROM (SELECT seller_id, day, summary FROM odr_daily
+                              EXCEPT SELECT seller_id, finished_on, odr_agg(defects) FROM wh_classified GROUP BY 1, 2) a) AS only_in_view,
+       (SELECT count(*) FROM (SELECT seller_id, finished_on, odr_agg(defects) FROM wh_classified GROUP BY 1, 2
+                              EXCEPT SELECT seller_id, day, summary FROM odr_daily) b) AS only_in_raw;
+SELECT DISTINCT as_of, current_as_of, projected_as_of FROM odr_projection;
+SELECT count(*) AS sellers,
+       count(*) FILTER (WHERE p.projected_orders = (SELECT count(*) FROM wh_classified o WHERE o.seller_id = p.seller_id
+                                                    AND o.finished_on BETWEEN p.projected_as_of - 89 AND p.as_of)) AS projected_ok,
+       count(*) FILTER (WHERE p.orders_entering = (SELECT count(*) FROM wh_classified o WHERE o.seller_id = p.seller_id
+                                                   AND o.finished_on BETWEEN p.current_as_of + 1 AND p.as_of)) AS entering_ok
+FROM odr_projection p;
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = m.summary) AS equal
+FROM raw_month_end r FULL JOIN odr_month_end m USING (as_of, seller_id);
+-- the JSON report of one assessment
+SELECT jsonb_pretty(odr_report(summary, as_of) - 'defect_components') FROM odr_month_end WHERE seller_id = 1 AND as_of = '2026-10-31';
+SELECT odr_report(summary, as_of) -> 'defect_components' -> 'unshipped' AS unshipped
+FROM odr_month_end WHERE seller_id = 1 AND as_of = '2026-10-31';
+SELECT odr_report('()', '2026-10-31') ->> 'status' AS empty_status, odr_report('()', '2026-10-31') -> 'rate' AS empty_rate;
+-- a second warehouse: 30-day windows under a policy of one's own
+INSERT INTO odr_policy (name, min_orders, window_days, excellent_below, good_below, pass_below)
+VALUES ('monthly', 20, 30, 0.05, 0.1, 0.2);
+SELECT * FROM odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects',
+                                   prefix => 'm30_', window_days => 30, policy => 'monthly');
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE m.summary = (SELECT odr_agg(o.defects) FROM wh_classified o
+                                           WHERE o.seller_id = m.seller_id
+                                             AND o.finished_on BETWEEN m.as_of - 29 AND m.as_of)) AS equal,
+       count(*) FILTER (WHERE m.tier = odr_tier(m.summary, 'monthly')) AS tier_by_policy
+FROM m30_month_end m;
+SELECT odr_report(summary, as_of, 'monthly') -> 'reporting_date_range' FROM m30_month_end WHERE seller_id = 2 AND as_of = '2026-10-31';
+-- bad input
+CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN 'no error';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller', 'finished_on', 'defects', 'x_')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_orders', 'seller_id', 'finished_on', 'rating', 'x_')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'order_id', 'defects', 'x_')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', 'x_', 0)$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', 'x_', 90, 'nope')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', NULL)$q$);
+SELECT err($q$SELECT odr_create_warehouse('no_such_table', 'seller_id', 'finished_on', 'defects')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects')$q$);
+SELECT err($q$SELECT odr_report('()', NULL)$q$) AS null_as_of, odr_report('()', NULL) IS NULL AS is_null;
+SELECT err($q$SELECT odr_report('()', '2026-10-31', 'nope')$q$);
+-- nothing half-made by the failed calls
+SELECT count(*) AS x_objects FROM pg_class WHERE relname LIKE 'x\_%';
+DROP FUNCTION err(text);
+SET client_min_messages = warning;
+DROP MATERIALIZED VIEW m30_daily CASCADE;
+DROP MATERIALIZED VIEW odr_daily CASCADE;
+DROP VIEW raw_month_end;
+DROP VIEW wh_classified;
+DROP TABLE wh_orders;
+DELETE FROM odr_policy WHERE name = 'monthly';

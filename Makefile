@@ -4,7 +4,7 @@ EXTENSION = odr
 EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))odr.control)
 
 MODULE_big = odr
-OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o src/calendar.o
+OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o src/calendar.o src/windows.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror

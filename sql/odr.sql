@@ -766,27 +766,26 @@ BEGIN
 		SELECT %I AS seller_id, %I::date AS day, @extschema@.odr_agg(%I) AS summary
 		FROM %s GROUP BY 1, 2$q$, daily, seller_column, day_column, defects_column, src);
 	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, day)', prefix || 'daily_key', daily);
+	EXECUTE format('CREATE INDEX %I ON %s (day)', prefix || 'daily_day', daily);
 	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', daily,
 		format('odr: one odr_summary per seller and day of %s (REFRESH MATERIALIZED VIEW CONCURRENTLY works)', src));
 	RETURN NEXT daily::regclass;
 
-	-- month-end assessments: every seller at every month end after its first order
+	-- month-end assessments: every seller at every month end after its first
+	-- order, in one pass over the per-day summaries (odr_rollup_at)
 	q := format($q$
 		CREATE VIEW %I.%I AS
-		WITH span AS (SELECT min(day) AS first_day, max(day) AS last_day FROM %s),
-		     sellers AS (SELECT seller_id, min(day) AS first_day FROM %s GROUP BY seller_id),
-		     grid AS (SELECT s.seller_id, m AS day, NULL::@extschema@.odr_summary AS summary, true AS at_month_end
-		              FROM span, sellers AS s, @extschema@.odr_month_ends(span.first_day, span.last_day) AS m
-		              WHERE m >= s.first_day),
-		     rolled AS (SELECT seller_id, day, at_month_end,
-		                       @extschema@.odr_rollup(summary) OVER (PARTITION BY seller_id ORDER BY day %s) AS summary
-		                FROM (SELECT seller_id, day, summary, false AS at_month_end FROM %s
-		                      UNION ALL SELECT * FROM grid) AS u)
-		SELECT day AS as_of, seller_id, summary,
-		       @extschema@.odr_orders(summary) AS orders, @extschema@.odr_defective(summary) AS defective,
-		       @extschema@.odr_rate(summary) AS odr, %s AS tier
-		FROM rolled WHERE at_month_end$q$,
-		nsp, prefix || 'month_end', daily, daily, frame, daily, format(tier_of, 'summary'));
+		SELECT a.as_of, x.seller_id, a.summary,
+		       @extschema@.odr_orders(a.summary) AS orders, @extschema@.odr_defective(a.summary) AS defective,
+		       @extschema@.odr_rate(a.summary) AS odr, %s AS tier
+		FROM (SELECT d.seller_id, min(d.day) AS first_day,
+		             @extschema@.odr_rollup_at(d.day, d.summary, e.month_ends, %s) AS assessments
+		      FROM %s AS d,
+		           (SELECT ARRAY(SELECT @extschema@.odr_month_ends(min(day), max(day)) FROM %s) AS month_ends) AS e
+		      GROUP BY d.seller_id) AS x,
+		     unnest(x.assessments) AS a
+		WHERE a.as_of >= x.first_day$q$,
+		nsp, prefix || 'month_end', format(tier_of, 'a.summary'), window_days, daily, daily);
 	EXECUTE q;
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'month_end',
 		format('odr: every seller''s assessment at every month end (A1, A2) over %s days, from %s', window_days, daily));
@@ -865,3 +864,58 @@ END
 $fn$;
 COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text) IS
 	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) with a unique index (REFRESH ... CONCURRENTLY works) and the views <prefix>month_end, <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection on top of it. Returns the objects created.';
+
+-- ---------------------------------------------------------------------
+-- Assessing at many dates in one pass (A1, A2)
+-- ---------------------------------------------------------------------
+
+CREATE TYPE odr_assessment AS (as_of date, summary odr_summary);
+COMMENT ON TYPE odr_assessment IS 'One assessment: the date it ends on and the summary of its window';
+
+CREATE FUNCTION odr_at_defects_transfn(internal, date, odr_defects, date[], integer) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_summary_transfn(internal, date, odr_summary, date[], integer) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_serialfn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_at_deserialfn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, date, odr_defects, date[], integer) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, date, odr_summary, date[], integer) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, date, odr_defects, date[], integer) IS 'odr_agg_at transition';
+COMMENT ON FUNCTION odr_at_summary_transfn(internal, date, odr_summary, date[], integer) IS 'odr_rollup_at transition';
+COMMENT ON FUNCTION odr_at_combinefn(internal, internal) IS 'odr_agg_at / odr_rollup_at combine function';
+COMMENT ON FUNCTION odr_at_serialfn(internal) IS 'odr_agg_at / odr_rollup_at state serialisation (parallel query)';
+COMMENT ON FUNCTION odr_at_deserialfn(bytea, internal) IS 'odr_agg_at / odr_rollup_at state deserialisation (parallel query)';
+COMMENT ON FUNCTION odr_at_finalfn(internal, date, odr_defects, date[], integer) IS 'odr_agg_at final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, date, odr_summary, date[], integer) IS 'odr_rollup_at final function';
+
+CREATE AGGREGATE odr_agg_at(day date, defects odr_defects, as_of date[], days integer) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(date, odr_defects, date[], integer) IS
+	'A1, A2: the summaries of the windows of days days ending on each as_of date, in one pass over the orders (each order goes to every window holding its day); one odr_assessment per date, in date order';
+
+CREATE AGGREGATE odr_rollup_at(day date, summary odr_summary, as_of date[], days integer) (
+	SFUNC = odr_at_summary_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_rollup_at(date, odr_summary, date[], integer) IS
+	'A1, A2: odr_agg_at over per-day summaries: every window ending on an as_of date, in one pass; one odr_assessment per date, in date order';

@@ -28,6 +28,37 @@ JOIN wh_classified AS o ON o.finished_on BETWEEN w.window_start AND w.window_end
 GROUP BY 1, 2;
 SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = m.summary) AS equal
 FROM raw_month_end r FULL JOIN odr_month_end m USING (as_of, seller_id);
+-- one pass over many windows: odr_agg_at on raw orders, odr_rollup_at on
+-- per-day summaries, serial and parallel, equal the join
+CREATE TEMP TABLE month_ends AS SELECT ARRAY(SELECT odr_month_ends('2025-11-01', '2026-10-31')) AS d;
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
+FROM raw_month_end r
+FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
+           FROM (SELECT seller_id, odr_agg_at(finished_on, defects, (SELECT d FROM month_ends), 90) AS s
+                 FROM wh_classified GROUP BY seller_id) x, unnest(x.s) a
+           WHERE odr_orders(a.summary) > 0) a USING (as_of, seller_id);
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+EXPLAIN (COSTS OFF)
+SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM month_ends), 90) FROM odr_daily GROUP BY seller_id;
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
+FROM raw_month_end r
+FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
+           FROM (SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM month_ends), 90) AS s
+                 FROM odr_daily GROUP BY seller_id) x, unnest(x.s) a
+           WHERE odr_orders(a.summary) > 0) a USING (as_of, seller_id);
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+-- dates unsorted and repeated come back sorted and once; windows of 1 day
+SELECT a.as_of, odr_orders(a.summary)
+FROM unnest((SELECT odr_agg_at(finished_on, defects, '{2026-03-01,2026-01-01,2026-03-01}', 1)
+             FROM wh_classified)) a;
+SELECT (SELECT count(*) FROM wh_classified WHERE finished_on = '2026-01-01') AS jan_1,
+       (SELECT count(*) FROM wh_classified WHERE finished_on = '2026-03-01') AS mar_1;
+SELECT odr_agg_at(finished_on, defects, '{}', 90) AS no_dates FROM wh_classified;
+SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', 90) AS no_rows FROM wh_classified WHERE false;
 SELECT as_of, count(*) AS sellers, string_agg(tier::text, ',' ORDER BY seller_id) AS tiers
 FROM odr_month_end GROUP BY as_of ORDER BY as_of;
 -- daily history equals recomputing every (seller, day) window
@@ -121,6 +152,12 @@ SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finishe
 SELECT err($q$SELECT odr_report('()', NULL)$q$) AS null_as_of, odr_report('()', NULL) IS NULL AS is_null;
 SELECT err($q$SELECT odr_report('()', '2026-10-31', 'nope')$q$);
 -- nothing half-made by the failed calls
+SELECT err($q$SELECT odr_agg_at(finished_on, defects, NULL, 90) FROM wh_classified$q$);
+SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', 0) FROM wh_classified$q$);
+SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', NULL) FROM wh_classified$q$);
+SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01,NULL}', 90) FROM wh_classified$q$);
+SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{infinity}', 90) FROM wh_classified$q$);
+SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{{2026-01-01},{2026-02-01}}', 90) FROM wh_classified$q$);
 SELECT count(*) AS x_objects FROM pg_class WHERE relname LIKE 'x\_%';
 DROP FUNCTION err(text);
 SET client_min_messages = warning;

@@ -129,6 +129,8 @@ odr_month_ends(PG_FUNCTION_ARGS)
 
 		/* the month end after d: d + 1 is the first of the next month */
 		state[0] = odr_month_end(state[0] + 1);
+		if (state[0] <= d)
+			elog(ERROR, "odr: month end after %s does not advance", date_text(d));
 		SRF_RETURN_NEXT(funcctx, DateADTGetDatum(d));
 	}
 	SRF_RETURN_DONE(funcctx);

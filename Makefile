@@ -16,7 +16,7 @@ DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
 REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
-EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test results regression.diffs regression.out
+EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out
 
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -36,3 +36,21 @@ unit: test/unit/core_test
 # pgTAP suites, against the server PG* points at.
 prove:
 	pg_prove --ext .sql -r test/pgtap
+
+# libFuzzer targets for the plain-C core (clang): text parsers, binary
+# decoders, summary arithmetic. FUZZ_SECONDS each; findings go to test/fuzz/findings.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = text binary arith
+FUZZ_CC ?= clang
+.PHONY: fuzz
+fuzz:
+	@mkdir -p test/fuzz/bin test/fuzz/findings
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	    -Isrc -o test/fuzz/bin/fuzz_$$t test/fuzz/fuzz_$$t.c src/odr_core.c -lm; \
+	  mkdir -p test/fuzz/bin/corpus_$$t; cp test/fuzz/corpus/*/* test/fuzz/bin/corpus_$$t/ 2>/dev/null || true; \
+	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  test/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=test/fuzz/findings/ \
+	    test/fuzz/bin/corpus_$$t 2>test/fuzz/bin/fuzz_$$t.log || { tail -30 test/fuzz/bin/fuzz_$$t.log; exit 1; }; \
+	  grep -E '^Done' test/fuzz/bin/fuzz_$$t.log; \
+	done

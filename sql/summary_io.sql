@@ -30,3 +30,6 @@ SELECT (SELECT s FROM sums WHERE seller = 1) = (SELECT s FROM sums WHERE seller 
 SELECT (a + b) - b = a AS plus_minus, odr_orders(a + b) = odr_orders(a) + odr_orders(b) AS orders_add
 FROM (SELECT (SELECT s FROM sums WHERE seller = 3) AS a, (SELECT s FROM sums WHERE seller = 4) AS b) x;
 SELECT odr_summary_of('{negative_feedback,unshipped} feedback=2');
+-- counts at the bigint limit are valid (their sum must not overflow the check)
+SELECT odr_orders(s) = 9223372036854775807 AS at_limit
+FROM (SELECT '(orders=9223372036854775807,defective=9223372036854775807,negative_feedback=9223372036854775806,dsr_item=9223372036854775806)'::odr_summary AS s) x;

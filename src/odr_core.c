@@ -715,8 +715,10 @@ odr_summary_validate(const OdrSummary *s, OdrError *err)
 						"%s %lld is more than defective %lld",
 						odr_reason_names[r], (long long) s->reason[r],
 						(long long) s->defective);
-		/* saturating: only needs to reach `defective` */
-		if (reason_total < s->defective)
+		/* saturating at `defective`, so it cannot overflow (found by fuzzing) */
+		if (s->reason[r] >= s->defective - reason_total)
+			reason_total = s->defective;
+		else
 			reason_total += s->reason[r];
 	}
 	if (reason_total < s->defective)

@@ -1,0 +1,57 @@
+\set ON_ERROR_STOP 1
+\set QUIET 1
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS odr;
+BEGIN;
+SELECT plan(14);
+
+-- every object of the extension is documented
+SELECT is(
+	(SELECT count(*) FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+	 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')
+	   AND d.classid = 'pg_proc'::regclass AND obj_description(p.oid, 'pg_proc') IS NULL),
+	0::bigint, 'every function and aggregate of odr has a COMMENT');
+SELECT is(
+	(SELECT count(*) FROM pg_depend d JOIN pg_type t ON t.oid = d.objid
+	 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')
+	   AND d.classid = 'pg_type'::regclass AND obj_description(t.oid, 'pg_type') IS NULL),
+	0::bigint, 'every type of odr has a COMMENT');
+SELECT is(
+	(SELECT count(*) FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+	 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')
+	   AND d.classid = 'pg_proc'::regclass AND p.proparallel <> 's'
+	   AND p.prorettype <> 'trigger'::regtype
+	   AND p.oid <> 'odr_create_warehouse(regclass,name,name,name,text,integer,text)'::regprocedure),
+	0::bigint, 'every function of odr is PARALLEL SAFE (but the trigger functions and the DDL of odr_create_warehouse)');
+SELECT is(
+	(SELECT count(*) FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+	 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')
+	   AND d.classid = 'pg_proc'::regclass AND p.prosecdef),
+	0::bigint, 'no function of odr is SECURITY DEFINER');
+
+-- the classification is IMMUTABLE (generated columns, indexes); tiers read policies (STABLE)
+SELECT volatility_is('odr_classify', ARRAY['integer','integer','integer','integer','boolean','boolean','boolean','boolean','boolean','numeric'], 'immutable', 'odr_classify is IMMUTABLE');
+SELECT volatility_is('odr_tier', ARRAY['odr_summary','text'], 'stable', 'odr_tier(s, policy) is STABLE: it reads odr_policy');
+SELECT is_aggregate('odr_agg', ARRAY['odr_defects'], 'odr_agg is an aggregate');
+SELECT is_aggregate('odr_rollup', ARRAY['odr_summary'], 'odr_rollup is an aggregate');
+
+-- aggregates: combine function (parallel) and inverse transition (moving windows)
+SELECT ok((SELECT aggcombinefn <> 0 AND aggminvtransfn <> 0 FROM pg_aggregate
+           WHERE aggfnoid = 'odr_agg(odr_defects)'::regprocedure),
+          'odr_agg has a combine function and an inverse transition');
+SELECT ok((SELECT aggcombinefn <> 0 AND aggminvtransfn <> 0 FROM pg_aggregate
+           WHERE aggfnoid = 'odr_rollup(odr_summary)'::regprocedure),
+          'odr_rollup has a combine function and an inverse transition');
+
+-- the types: odr_defects by value in 4 bytes, odr_summary fixed-size (not internal)
+SELECT ok((SELECT typbyval AND typlen = 4 FROM pg_type WHERE typname = 'odr_defects'),
+          'odr_defects is 4 bytes, passed by value');
+SELECT ok((SELECT typlen = 152 AND typalign = 'd' FROM pg_type WHERE typname = 'odr_summary'),
+          'odr_summary is a fixed-size (152 bytes) double-aligned type');
+SELECT enum_has_labels('odr_tier', ARRAY['unassessed','fail','pass','good','excellent'],
+                       'odr_tier is ordered unassessed < fail < pass < good < excellent');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'odr'), '0.1.0', 'installed version 0.1.0');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# pgJDBC reads the odr_scorecard view: every column has a standard JDBC
+# type, and rows and sums agree with psql (TAP). Needs a running server
+# (PG* variables, listening on 127.0.0.1) with odr installed; Debian's
+# libpostgresql-jdbc-java and a Java runtime (11 or newer).
+set -euo pipefail
+cd "$(dirname "$0")"
+. ./bi/common.sh
+JAR=${PGJDBC_JAR:-/usr/share/java/postgresql.jar}
+if ! command -v java >/dev/null || [ ! -f "$JAR" ]; then
+  echo "not ok 1 - java and $JAR are needed (apt-get install default-jre-headless libpostgresql-jdbc-java)"
+  exit 1
+fi
+trap bi_teardown EXIT
+bi_setup
+url="jdbc:postgresql://127.0.0.1:$PGPORT/$BI_DB?user=${PGUSER:-postgres}"
+# java.sql.Types: DATE 91, INTEGER 4, BIGINT -5, SMALLINT 5, DOUBLE 8, FLOAT 6, REAL 7, NUMERIC 2, VARCHAR 12, CHAR 1
+codes="91 4 -5 5 8 6 7 2 12 1"
+out=$(java -cp "$JAR" bi/JdbcColumns.java "$url" odr_scorecard)
+check_columns "JDBC ResultSetMetaData" "$codes" "$out"
+meta=$(echo "$out" | awk -F'\t' '$1 == "meta" { print "column\t" $2 "\t" $3 "\t" $4 }')
+check_columns "JDBC DatabaseMetaData" "$codes" "$meta"
+rows=$(echo "$out" | awk -F'\t' '$1 == "rows" { print $2 }')
+orders=$(echo "$out" | awk -F'\t' '$1 == "orders" { print $2 }')
+want_rows=$(psql -X -At -d "$BI_DB" -c "SELECT count(*) FROM odr_scorecard")
+want_orders=$(psql -X -At -d "$BI_DB" -c "SELECT sum(orders) FROM odr_scorecard")
+tap $([ "$rows" = "$want_rows" ] && [ "$rows" -gt 0 ] && echo 1 || echo 0) "JDBC reads all $want_rows rows (got $rows)"
+tap $([ "$orders" = "$want_orders" ] && echo 1 || echo 0) "JDBC sum of orders $orders equals psql's $want_orders"
+# the check can fail: a view with an odr_summary column is flagged
+neg=$(java -cp "$JAR" bi/JdbcColumns.java "$url" bi_not_plain)
+flagged=$(check_columns x "$codes" "$neg" | grep -c "^not ok" || true)
+tap $([ "$flagged" -ge 1 ] && echo 1 || echo 0) "JDBC: a view with an odr_summary column is flagged ($flagged column)"
+echo "1..$n"
+[ "$fails" -eq 0 ]

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Run every odr test on this machine: installs what is missing (Debian
 # packages), builds and installs odr, then runs
-#   1. the plain-C unit tests of the rules (test/unit, TAP),
+#   1. the plain-C unit tests of the rules (test/unit) and a short fuzz pass,
 #   2. the pg_regress suite (sql/*.sql vs expected/*.out),
 #   3. pg_dump / pg_restore of odr data and user policies (test/dump_restore.sh),
-#   4. the pgTAP suite (test/pgtap, pg_prove),
+#   4. the README's SQL examples and the BI clients (psqlODBC, pgJDBC),
+#   5. the pgTAP suite (test/pgtap, pg_prove),
+#   6. pg_cron refreshing the warehouse (its own cluster, test/cron.sh),
 # against a throwaway cluster (initdb in a temporary directory, a free port,
 # stopped and removed at the end). Ends with "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 tools/setup.sh
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/${PGVER:-15}/bin/pg_config}
@@ -19,66 +20,89 @@ passed=0
 failed=0
 count() { passed=$((passed + $1)); failed=$((failed + $2)); }
 
-# One version, everywhere: odr.control is the source; META.json must agree.
-version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" odr.control)
-meta_versions=$(perl -MJSON::PP -e 'local $/; my $m = decode_json(<STDIN>);
-  print join("\n", $m->{version}, map { $_->{version} } values %{$m->{provides}}), "\n"' <META.json | sort -u)
-if [ "$meta_versions" = "$version" ]; then
-  echo "ok - META.json and odr.control agree on version $version"
-  count 1 0
-else
-  echo "not ok - META.json versions ($meta_versions) differ from odr.control ($version)"
-  count 0 1
-fi
+# Run a command that prints TAP; count its ok / not ok lines. A command
+# that prints no result, or fails without a "not ok", counts as one failure.
+tap() {
+  local name=$1 out rc ok bad
+  shift
+  echo "== $name"
+  set +e
+  out=$("$@" 2>&1)
+  rc=$?
+  set -e
+  echo "$out"
+  ok=$(echo "$out" | grep -c '^ok' || true)
+  bad=$(echo "$out" | grep -c '^not ok' || true)
+  if [ "$ok" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
+    echo "not ok - $name exited $rc"
+    bad=$((bad + 1))
+  fi
+  echo "$name: $ok passed, $bad failed"
+  count "$ok" "$bad"
+}
 
-echo "== unit tests (plain C, no server)"
+# One version, everywhere: odr.control is the source; META.json must agree.
+check_version() {
+  local version meta
+  version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" odr.control)
+  meta=$(perl -MJSON::PP -e 'local $/; my $m = decode_json(<STDIN>);
+    print join("\n", $m->{version}, map { $_->{version} } values %{$m->{provides}}), "\n"' <META.json | sort -u)
+  if [ "$meta" = "$version" ]; then
+    echo "ok 1 - META.json and odr.control agree on version $version"
+  else
+    echo "not ok 1 - META.json versions ($meta) differ from odr.control ($version)"
+  fi
+}
+tap "version" check_version
+
 make -s PG_CONFIG="$PG_CONFIG" test/unit/core_test
-unit_out=$(test/unit/core_test) || true
-echo "$unit_out" | grep -E '^not ok' || true
-u_ok=$(echo "$unit_out" | grep -c '^ok' || true)
-u_bad=$(echo "$unit_out" | grep -c '^not ok' || true)
-echo "unit: $u_ok passed, $u_bad failed"
-count "$u_ok" "$u_bad"
-[ "$u_ok" -gt 0 ] || { echo "unit tests ran nothing"; count 0 1; }
+tap "unit tests (plain C, no server)" test/unit/core_test
+
+# a short libFuzzer pass over the core (make fuzz runs longer)
+fuzz_short() {
+  local n=0 t
+  for t in text binary arith; do
+    n=$((n + 1))
+    if make -s fuzz FUZZ_TARGETS=$t FUZZ_SECONDS=${ODR_FUZZ_SECONDS:-10} >/dev/null 2>&1; then
+      echo "ok $n - fuzz_$t: $(grep -E '^Done' test/fuzz/bin/fuzz_$t.log)"
+    else
+      echo "not ok $n - fuzz_$t found a failure (test/fuzz/findings)"
+      tail -20 "test/fuzz/bin/fuzz_$t.log" 2>/dev/null | sed 's/^/# /'
+    fi
+  done
+}
+tap "fuzz (libFuzzer, short pass)" fuzz_short
 
 dir=$(mktemp -d /tmp/odr-test.XXXXXX)
 trap 'tools/cluster.sh stop "$dir"' EXIT
 eval "$(tools/cluster.sh start "$dir")"
 echo "== throwaway cluster on port $PGPORT ($dir)"
 
-echo "== pg_regress"
-rm -rf results regression.diffs regression.out
-if make -s PG_CONFIG="$PG_CONFIG" installcheck >"$dir/regress.log" 2>&1; then :; fi
-grep -E '^(test| *ok| *FAILED|ok|not ok)' "$dir/regress.log" || cat "$dir/regress.log"
-r_ok=$(grep -cE '\.\.\. ok|^ok ' "$dir/regress.log" || true)
-r_bad=$(grep -cE '\.\.\. FAILED|^not ok ' "$dir/regress.log" || true)
-if [ "$r_ok" -eq 0 ] && [ "$r_bad" -eq 0 ]; then r_bad=1; fi
-[ -f regression.diffs ] && [ "$r_bad" -gt 0 ] && head -200 regression.diffs
-echo "pg_regress: $r_ok passed, $r_bad failed"
-count "$r_ok" "$r_bad"
+# pg_regress, its per-test lines turned into TAP
+regress() {
+  rm -rf results regression.diffs regression.out
+  local rc=0
+  make -s PG_CONFIG="$PG_CONFIG" installcheck >"$dir/regress.log" 2>&1 || rc=$?
+  sed -n 's/^test \([a-z_]*\) .*\.\.\. ok.*/ok - pg_regress \1/p; s/^test \([a-z_]*\) .*\.\.\. FAILED.*/not ok - pg_regress \1/p' "$dir/regress.log"
+  if [ "$rc" -ne 0 ]; then
+    [ -f regression.diffs ] && head -300 regression.diffs || cat "$dir/regress.log"
+  fi
+  return "$rc"
+}
+tap "pg_regress" regress
 
-echo "== dump and restore"
-d_out=$(PG_CONFIG="$PG_CONFIG" test/dump_restore.sh 2>&1) || true
-echo "$d_out"
-d_ok=$(echo "$d_out" | grep -c '^ok' || true)
-d_bad=$(echo "$d_out" | grep -c '^not ok' || true)
-[ "$d_ok" -gt 0 ] || d_bad=$((d_bad + 1))
-count "$d_ok" "$d_bad"
+tap "dump and restore" test/dump_restore.sh
+tap "README examples" test/readme.sh
+tap "BI: psqlODBC" test/bi_odbc.sh
+tap "BI: pgJDBC" test/bi_jdbc.sh
 
-echo "== pgTAP"
-psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE odr_tap" >/dev/null
-export PGDATABASE=odr_tap
-set +e
-pg_prove --ext .sql -r test/pgtap >"$dir/prove.log" 2>&1
-prove_rc=$?
-set -e
-cat "$dir/prove.log"
-t_total=$(sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p' "$dir/prove.log")
-t_bad=$(grep -oE 'Failed [0-9]+/[0-9]+ subtests' "$dir/prove.log" | awk '{split($2,a,"/"); s+=a[1]} END {print s+0}')
-t_total=${t_total:-0}
-if [ "$prove_rc" -ne 0 ] && [ "$t_bad" -eq 0 ]; then t_bad=1; fi
-[ "$t_total" -gt 0 ] || { echo "pgTAP ran nothing"; t_bad=$((t_bad + 1)); }
-count $((t_total - t_bad > 0 ? t_total - t_bad : 0)) "$t_bad"
+pgtap() {
+  psql -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS odr_tap" -c "CREATE DATABASE odr_tap" >/dev/null
+  PGDATABASE=odr_tap pg_prove -v --ext .sql -r test/pgtap
+}
+tap "pgTAP" pgtap
+
+tap "pg_cron" test/cron.sh
 
 echo
 echo "$passed passed, $failed failed"

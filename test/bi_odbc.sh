@@ -18,12 +18,7 @@ conn="Driver=$driver;Server=127.0.0.1;Port=$PGPORT;Database=$BI_DB;Uid=${PGUSER:
 codes="91 4 -5 5 8 6 7 2 12 -1 -9 -10"
 out=$("$work/odbc_columns" "$conn" odr_scorecard)
 check_columns "ODBC" "$codes" "$out"
-rows=$(echo "$out" | awk -F'\t' '$1 == "rows" { print $2 }')
-orders=$(echo "$out" | awk -F'\t' '$1 == "orders" { print $2 }')
-want_rows=$(psql -X -At -d "$BI_DB" -c "SELECT count(*) FROM odr_scorecard")
-want_orders=$(psql -X -At -d "$BI_DB" -c "SELECT sum(orders) FROM odr_scorecard")
-tap $([ "$rows" = "$want_rows" ] && [ "$rows" -gt 0 ] && echo 1 || echo 0) "ODBC reads all $want_rows rows (got $rows)"
-tap $([ "$orders" = "$want_orders" ] && echo 1 || echo 0) "ODBC sum of orders $orders equals psql's $want_orders"
+check_totals ODBC "$out"
 neg=$("$work/odbc_columns" "$conn" bi_not_plain)
 flagged=$(check_columns x "$codes" "$neg" | grep -c '^not ok' || true)
 tap $([ "$flagged" -ge 1 ] && echo 1 || echo 0) "ODBC: a view with an odr_summary column is flagged ($flagged column)"

@@ -33,3 +33,14 @@ check_columns() {
   done <<<"$out"
   return 0
 }
+# check_totals <client> <output>: the rows and the sum of orders the client
+# read equal what psql reads from the same view
+check_totals() {
+  local client=$1 out=$2 rows orders want_rows want_orders
+  rows=$(echo "$out" | awk -F'\t' '$1 == "rows" { print $2 }')
+  orders=$(echo "$out" | awk -F'\t' '$1 == "orders" { print $2 }')
+  want_rows=$(psql -X -At -d "$BI_DB" -c "SELECT count(*) FROM odr_scorecard")
+  want_orders=$(psql -X -At -d "$BI_DB" -c "SELECT sum(orders) FROM odr_scorecard")
+  tap $([ "$rows" = "$want_rows" ] && [ "${rows:-0}" -gt 0 ] && echo 1 || echo 0) "$client reads all $want_rows rows (got $rows)"
+  tap $([ "$orders" = "$want_orders" ] && echo 1 || echo 0) "$client sum of orders $orders equals psql's $want_orders"
+}

@@ -24,7 +24,7 @@ tap() {
   if [ "$1" = 1 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fails=$((fails + 1)); fi
 }
 
-q <<'SQL'
+q >/dev/null <<'SQL'
 CREATE EXTENSION pg_cron;
 CREATE EXTENSION odr;
 CREATE TABLE orders (order_id bigint PRIMARY KEY, seller_id int, finished_on date, rating int, unshipped bool);

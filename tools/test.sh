@@ -31,7 +31,7 @@ tap() {
   rc=$?
   set -e
   echo "$out"
-  ok=$(echo "$out" | grep -c '^ok' || true)
+  ok=$(echo "$out" | grep -cE '^ok [0-9-]' || true)
   bad=$(echo "$out" | grep -c '^not ok' || true)
   if [ "$ok" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
     echo "not ok - $name exited $rc"

@@ -46,7 +46,11 @@ _PG_init(void)
 							   check_default_policy,
 							   NULL,
 							   NULL);
+#if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("odr");
+#else
+	EmitWarningsOnPlaceholders("odr");
+#endif
 }
 
 /* What one call site keeps between calls of one query. */

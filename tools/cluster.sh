@@ -38,10 +38,16 @@ start)
   dir=$(cd "$dir" && pwd)
   [ "$(id -u)" = 0 ] && chown postgres: "$dir"
   chmod 755 "$dir"
-  port=$(free_port)
   as_owner "$BIN/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
-  cat >>"$dir/data/postgresql.conf" <<CONF
+  cp "$dir/data/postgresql.conf" "$dir/postgresql.conf.initdb"
+  # Another cluster may take the chosen port before this one binds it: then
+  # try the next free port (a few times).
+  from=${ODR_PORT_FROM:-54330}
+  for attempt in 1 2 3 4 5 6 7 8; do
+    port=$(ODR_PORT_FROM=$from free_port)
+    cp "$dir/postgresql.conf.initdb" "$dir/data/postgresql.conf"
+    cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir'
@@ -52,8 +58,16 @@ max_worker_processes = 8
 max_parallel_workers_per_gather = 2
 ${ODR_PG_CONF:-}
 CONF
-  as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null \
-    || { cat "$dir/server.log" >&2; exit 1; }
+    if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then
+      break
+    fi
+    if [ "$attempt" -lt 8 ] && grep -q "Address already in use\|could not create any TCP/IP sockets\|could not create lock file" "$dir/server.log"; then
+      from=$((port + 1))
+      continue
+    fi
+    cat "$dir/server.log" >&2
+    exit 1
+  done
   echo "export PGHOST='$dir' PGPORT='$port' PGUSER=postgres PGDATABASE=postgres"
   ;;
 stop)

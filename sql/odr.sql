@@ -871,6 +871,11 @@ COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integ
 
 CREATE TYPE odr_assessment AS (as_of date, summary odr_summary);
 COMMENT ON TYPE odr_assessment IS 'One assessment: the date it ends on and the summary of its window';
+-- postgres_fdw ships an expression to a server listing odr in "extensions"
+-- only when its result type belongs to odr; the implicit array type does not
+-- unless it is added (then odr_agg_at / odr_rollup_at push down to shards)
+ALTER EXTENSION odr ADD TYPE odr_assessment[];
+COMMENT ON TYPE odr_assessment[] IS 'Assessments in date order, as odr_agg_at and odr_rollup_at return them';
 
 CREATE FUNCTION odr_at_defects_transfn(internal, date, odr_defects, date[], integer) RETURNS internal
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -919,3 +924,148 @@ CREATE AGGREGATE odr_rollup_at(day date, summary odr_summary, as_of date[], days
 );
 COMMENT ON AGGREGATE odr_rollup_at(date, odr_summary, date[], integer) IS
 	'A1, A2: odr_agg_at over per-day summaries: every window ending on an as_of date, in one pass; one odr_assessment per date, in date order';
+
+-- ---------------------------------------------------------------------
+-- Shards: the same odr everywhere (postgres_fdw)
+-- ---------------------------------------------------------------------
+-- postgres_fdw ships odr_agg(...) to a foreign server whose "extensions"
+-- option lists odr, and names it by the schema it has here
+-- (public.odr_agg(defects) in the Remote SQL). Nothing in postgres_fdw
+-- checks that the server has odr at all, in the same version, or in the
+-- same schema: a missing odr fails at query time, a different version may
+-- silently count differently. odr_check_shards() reads pg_extension of
+-- every such server through the server itself (a temporary foreign table,
+-- so the current user's user mapping and USAGE on the server are needed)
+-- and fails naming the server when odr differs (or when it cannot read
+-- it there: no user mapping, no USAGE, server down).
+--
+-- Safe in an extension script: no dependence on search_path (everything is
+-- qualified, and the function runs with search_path = pg_catalog, pg_temp),
+-- no dependence on postgres_fdw or dblink being installed (it only reads
+-- pg_catalog; with no postgres_fdw server it returns no rows), invoker's
+-- rights. VOLATILE and PARALLEL UNSAFE: it creates and drops temporary
+-- foreign tables (so it cannot run in a read-only transaction or on a
+-- standby).
+
+CREATE FUNCTION odr_check_shards()
+RETURNS TABLE (server name, local_version text, remote_version text, odr_schema name)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	here_version text;
+	here_schema name;
+	srv name;
+	there_version text;
+	there_schema name;
+	problems text[] := '{}';
+	first_message text;
+	first_hint text;
+	err_state text;
+	err_message text;
+	err_detail text;
+	err_hint text;
+BEGIN
+	SELECT e.extversion, n.nspname INTO here_version, here_schema
+	FROM pg_catalog.pg_extension AS e
+	JOIN pg_catalog.pg_namespace AS n ON n.oid = e.extnamespace
+	WHERE e.extname = 'odr';
+	IF here_version IS NULL THEN
+		RAISE EXCEPTION 'odr is not installed in this database'
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+
+	-- every postgres_fdw server whose "extensions" option lists odr (a
+	-- comma-separated list of identifiers: unquoted names are folded to
+	-- lower case, as postgres_fdw does)
+	FOR srv IN
+		SELECT s.srvname
+		FROM pg_catalog.pg_foreign_server AS s
+		JOIN pg_catalog.pg_foreign_data_wrapper AS w ON w.oid = s.srvfdw
+		JOIN pg_catalog.pg_proc AS h ON h.oid = w.fdwhandler
+		WHERE h.proname = 'postgres_fdw_handler'
+		  AND EXISTS (
+			SELECT
+			FROM pg_catalog.pg_options_to_table(s.srvoptions) AS o,
+			     pg_catalog.regexp_split_to_table(o.option_value, ',') AS x(item)
+			WHERE o.option_name = 'extensions'
+			  AND pg_catalog.btrim(x.item) <> ''
+			  AND (pg_catalog.parse_ident(pg_catalog.btrim(x.item)))[1] = 'odr')
+		ORDER BY s.srvname
+	LOOP
+		-- the remote catalog, through the server (user mapping of current_user)
+		there_version := NULL;
+		there_schema := NULL;
+		BEGIN
+			EXECUTE pg_catalog.format(
+				'CREATE FOREIGN TABLE pg_temp.odr_remote_extension (extname name, extversion text, extnamespace oid) '
+				'SERVER %I OPTIONS (schema_name %L, table_name %L)', srv, 'pg_catalog', 'pg_extension');
+			EXECUTE pg_catalog.format(
+				'CREATE FOREIGN TABLE pg_temp.odr_remote_namespace (oid oid, nspname name) '
+				'SERVER %I OPTIONS (schema_name %L, table_name %L)', srv, 'pg_catalog', 'pg_namespace');
+			EXECUTE 'SELECT e.extversion, n.nspname
+			         FROM pg_temp.odr_remote_extension AS e
+			         LEFT JOIN pg_temp.odr_remote_namespace AS n ON n.oid = e.extnamespace
+			         WHERE e.extname = ''odr'''
+				INTO there_version, there_schema;
+			EXECUTE 'DROP FOREIGN TABLE pg_temp.odr_remote_extension, pg_temp.odr_remote_namespace';
+		EXCEPTION WHEN OTHERS THEN
+			-- the same error, naming the server (PostgreSQL 15's "user mapping not
+			-- found for ..." does not)
+			GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+			                        err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+			err_hint := coalesce(nullif(err_hint, ''), pg_catalog.format(
+				'odr_check_shards() reads pg_extension through every server whose "extensions" option lists odr: it needs USAGE on server "%s" and a user mapping for the current user.', srv));
+			IF coalesce(err_detail, '') = '' THEN
+				RAISE EXCEPTION 'cannot check odr on foreign server "%": %', srv, err_message
+					USING ERRCODE = err_state, HINT = err_hint;
+			ELSE
+				RAISE EXCEPTION 'cannot check odr on foreign server "%": %', srv, err_message
+					USING ERRCODE = err_state, DETAIL = err_detail, HINT = err_hint;
+			END IF;
+		END;
+
+		IF there_version IS NULL THEN
+			problems := problems || pg_catalog.format('"%s": odr not installed', srv);
+			first_message := coalesce(first_message, pg_catalog.format(
+				'odr version mismatch: foreign server "%s" has no odr installed, this database has odr %s',
+				srv, here_version));
+			first_hint := coalesce(first_hint, pg_catalog.format(
+				'Run CREATE EXTENSION odr VERSION %L in the database of server "%s", or remove odr from its "extensions" option.',
+				here_version, srv));
+		ELSIF there_version IS DISTINCT FROM here_version THEN
+			problems := problems || pg_catalog.format('"%s": odr %s', srv, there_version);
+			first_message := coalesce(first_message, pg_catalog.format(
+				'odr version mismatch: foreign server "%s" has odr %s, this database has odr %s',
+				srv, there_version, here_version));
+			first_hint := coalesce(first_hint, pg_catalog.format(
+				'Run ALTER EXTENSION odr UPDATE TO %L in the database of server "%s" (or update every database to the same version).',
+				here_version, srv));
+		ELSIF there_schema IS DISTINCT FROM here_schema THEN
+			problems := problems || pg_catalog.format('"%s": odr %s in schema "%s"', srv, there_version, there_schema);
+			first_message := coalesce(first_message, pg_catalog.format(
+				'odr schema mismatch: foreign server "%s" has odr %s in schema "%s", this database has it in schema "%s"',
+				srv, there_version, there_schema, here_schema));
+			first_hint := coalesce(first_hint, pg_catalog.format(
+				'Aggregates pushed down to "%s" are named %I.odr_agg(...) and would not be found there; install odr in schema "%s" on both sides.',
+				srv, here_schema, here_schema));
+		END IF;
+
+		server := srv;
+		local_version := here_version;
+		remote_version := there_version;
+		odr_schema := there_schema;
+		RETURN NEXT;
+	END LOOP;
+
+	IF pg_catalog.cardinality(problems) > 0 THEN
+		RAISE EXCEPTION '%', first_message
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      DETAIL = pg_catalog.format('This database has odr %s in schema "%s"; differing servers: %s.',
+			                                 here_version, here_schema, pg_catalog.array_to_string(problems, '; ')),
+			      HINT = first_hint;
+	END IF;
+END
+$fn$;
+COMMENT ON FUNCTION odr_check_shards() IS
+	'Check that every postgres_fdw foreign server whose "extensions" option lists odr has the same odr version, in the same schema, as this database (read through the server with the current user''s user mapping); one row per server checked, an error (55000) naming the first server that differs.';

@@ -7,6 +7,7 @@
 #   4. the README's SQL examples and the BI clients (psqlODBC, pgJDBC),
 #   5. the pgTAP suite (test/pgtap, pg_prove),
 #   6. pg_cron refreshing the warehouse (its own cluster, test/cron.sh),
+#   7. postgres_fdw shards: pushdown, equality with one node, odr_check_shards (test/shards.sh),
 # against a throwaway cluster (initdb in a temporary directory, a free port,
 # stopped and removed at the end). Ends with "N passed, N failed".
 set -euo pipefail
@@ -103,6 +104,7 @@ pgtap() {
 tap "pgTAP" pgtap
 
 tap "pg_cron" test/cron.sh
+tap "shards (postgres_fdw)" test/shards.sh
 
 echo
 echo "$passed passed, $failed failed"

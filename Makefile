@@ -54,3 +54,8 @@ fuzz:
 	    test/fuzz/bin/corpus_$$t 2>test/fuzz/bin/fuzz_$$t.log || { tail -30 test/fuzz/bin/fuzz_$$t.log; exit 1; }; \
 	  grep -E '^Done' test/fuzz/bin/fuzz_$$t.log; \
 	done
+
+# Benchmarks (bench/README.md): odr vs plain SQL vs the bare scan, as ratios.
+.PHONY: bench
+bench:
+	bench/run.sh

@@ -760,12 +760,15 @@ odr_summary_format(const OdrSummary *s, char *buf, size_t buflen)
 	const int64_t *c = odr_summary_counts_const(s);
 	size_t		n = 0;
 
+	/* orders and defective always; every other count when it is not zero */
 	for (int i = 0; i < ODR_SUMMARY_NCOUNTS; i++)
 	{
-		int			w = snprintf(buf + n, n < buflen ? buflen - n : 0, "%s%s=%lld",
-								 i == 0 ? "(" : ",", odr_summary_field_names[i],
-								 (long long) c[i]);
+		int			w;
 
+		if (i >= 2 && c[i] == 0)
+			continue;
+		w = snprintf(buf + n, n < buflen ? buflen - n : 0, "%s%s=%lld",
+					 i == 0 ? "(" : ",", odr_summary_field_names[i], (long long) c[i]);
 		if (w > 0)
 			n += (size_t) w;
 	}

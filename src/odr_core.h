@@ -262,7 +262,9 @@ OdrStatus	odr_summary_subtract(OdrSummary *a, const OdrSummary *b,
 /* Check the invariants every summary of real orders satisfies. */
 OdrStatus	odr_summary_validate(const OdrSummary *s, OdrError *err);
 
-/* Text form "(orders=120,defective=5,negative_feedback=2,...)". */
+/* Text form "(orders=120,defective=5,negative_feedback=2,...)": orders and
+ * defective always, the other counts when not zero; input takes any subset
+ * of the counts in any order (a missing one is zero). */
 #define ODR_SUMMARY_TEXT_MAX 640
 OdrStatus	odr_summary_parse(const char *text, OdrSummary *out, OdrError *err);
 size_t		odr_summary_format(const OdrSummary *s, char *buf, size_t buflen);

@@ -1165,8 +1165,16 @@ reaches_with_fewer_defects(const OdrPolicy *p, const OdrSummary *s, int64_t j,
 						   OdrTier target)
 {
 	OdrSummary	t = *s;
+	int64_t		ruled = j < s->seller_responsible ? j : s->seller_responsible;
 
+	/*
+	 * The defects taken away first are arbitrations ruled against the
+	 * seller: they also lower the seller-responsibility rate (A16), which
+	 * a policy condition may cap.
+	 */
 	t.defective -= j;
+	t.seller_responsible -= ruled;
+	t.reason[ODR_ARBITRATION] -= ruled;
 	return odr_policy_tier(p, &t) >= target;
 }
 

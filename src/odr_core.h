@@ -356,7 +356,9 @@ OdrTier		odr_policy_tier(const OdrPolicy *p, const OdrSummary *s);
  * A18: the next tier above the seller's and the distance to it.
  * Returns false at the top tier.  more_orders: the fewest defect-free
  * orders to add; fewer_defects: the fewest defective orders that would have
- * had to be defect-free.  Each is -1 when no such number lifts the seller.
+ * had to be defect-free (arbitrations ruled against the seller first, as
+ * they also lower that rate).  Each is -1 when no such number lifts the
+ * seller.
  */
 typedef struct OdrDistance
 {

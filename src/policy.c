@@ -9,14 +9,22 @@
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
+#include "access/xact.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 
 void		_PG_init(void);
+
+#if PG_VERSION_NUM >= 170000
+#define ODR_MY_LXID (MyProc->vxid.lxid)
+#else
+#define ODR_MY_LXID (MyProc->lxid)
+#endif
 
 static char *odr_default_policy = NULL;
 
@@ -57,6 +65,8 @@ _PG_init(void)
 typedef struct PolicyCache
 {
 	char	   *name;			/* policy loaded, in fn_mcxt */
+	LocalTransactionId lxid;	/* ... in this transaction */
+	CommandId	cid;			/* ... and this command of it */
 	OdrPolicy	policy;
 	Oid			tier_oid[ODR_NTIERS];	/* odr_tier enum labels */
 	TupleDesc	tupdesc;		/* result row of odr_to_next_tier */
@@ -157,19 +167,20 @@ policy_for_call(FunctionCallInfo fcinfo)
 	const char *name;
 	Oid			nsp;
 
-	if (PG_NARGS() > 1)
-	{
-		if (PG_ARGISNULL(1))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("policy must not be NULL"),
-					 errhint("Leave the policy out to use odr.default_policy.")));
-		name = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	}
-	else
-		name = odr_default_policy;
+	LocalTransactionId lxid = ODR_MY_LXID;
+	CommandId	cid = GetCurrentCommandId(false);
 
-	if (cache != NULL && cache->name != NULL && strcmp(cache->name, name) == 0)
+	/* the two-argument forms are STRICT: the policy is never NULL here */
+	name = PG_NARGS() > 1 ? text_to_cstring(PG_GETARG_TEXT_PP(1)) : odr_default_policy;
+
+	/*
+	 * The policy read once serves the rest of the statement (STABLE). A
+	 * caller that keeps this FmgrInfo longer (PL/pgSQL keeps it for the
+	 * session) reads it again in a later command or transaction, so that a
+	 * changed policy is seen.
+	 */
+	if (cache != NULL && cache->name != NULL && strcmp(cache->name, name) == 0 &&
+		cache->lxid == lxid && cache->cid == cid)
 		return cache;
 
 	nsp = get_func_namespace(fcinfo->flinfo->fn_oid);
@@ -200,6 +211,8 @@ policy_for_call(FunctionCallInfo fcinfo)
 	}
 	load_policy(nsp, name, &cache->policy);
 	cache->name = MemoryContextStrdup(fcinfo->flinfo->fn_mcxt, name);
+	cache->lxid = lxid;
+	cache->cid = cid;
 	return cache;
 }
 

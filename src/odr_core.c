@@ -242,7 +242,7 @@ odr_defects_format(OdrDefects d, char *buf, size_t buflen)
 
 #define PUT(...) \
 	do { \
-		int w_ = snprintf(buf + n, n < buflen ? buflen - n : 0, __VA_ARGS__); \
+		int w_ = snprintf(n < buflen ? buf + n : NULL, n < buflen ? buflen - n : 0, __VA_ARGS__); \
 		if (w_ > 0) n += (size_t) w_; \
 	} while (0)
 
@@ -767,7 +767,7 @@ odr_summary_format(const OdrSummary *s, char *buf, size_t buflen)
 
 		if (i >= 2 && c[i] == 0)
 			continue;
-		w = snprintf(buf + n, n < buflen ? buflen - n : 0, "%s%s=%lld",
+		w = snprintf(n < buflen ? buf + n : NULL, n < buflen ? buflen - n : 0, "%s%s=%lld",
 					 i == 0 ? "(" : ",", odr_summary_field_names[i], (long long) c[i]);
 		if (w > 0)
 			n += (size_t) w;
@@ -904,7 +904,7 @@ odr_summary_format_json(const OdrSummary *s, char *buf, size_t buflen)
 
 #define PUT(...) \
 	do { \
-		int w_ = snprintf(buf + n, n < buflen ? buflen - n : 0, __VA_ARGS__); \
+		int w_ = snprintf(n < buflen ? buf + n : NULL, n < buflen ? buflen - n : 0, __VA_ARGS__); \
 		if (w_ > 0) n += (size_t) w_; \
 	} while (0)
 #define PUT_METRIC(m) \

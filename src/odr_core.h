@@ -29,7 +29,9 @@ typedef enum OdrStatus
 	ODR_ERR_SYNTAX,				/* malformed text: 22P02 / 22P03 */
 	ODR_ERR_RANGE,				/* number outside its range: 22003 */
 	ODR_ERR_INCONSISTENT,		/* values contradict each other */
-	ODR_ERR_UNKNOWN_NAME,		/* unknown reason / metric / tier: 22023 */
+	ODR_ERR_UNKNOWN_NAME,		/* unknown metric or tier in a policy: 22023
+								 * (an unknown name inside a type's text is
+								 * ODR_ERR_SYNTAX) */
 	ODR_ERR_OVERFLOW,			/* a count would pass INT64_MAX: 22003 */
 	ODR_ERR_INVALID,			/* an argument outside its domain: 22023 */
 	ODR_ERR_NULL				/* a required argument is NULL: 22004 */
@@ -350,6 +352,12 @@ typedef struct OdrPolicy
 void		odr_policy_default(OdrPolicy *p);
 OdrStatus	odr_policy_validate(const OdrPolicy *p, OdrError *err);
 
+/*
+ * The tier of a summary.  The rate compared with the cut-offs is the double
+ * defective / orders, the value odr_rate() returns, so a tier never
+ * disagrees with "odr_rate(s) < cut-off"; below about 10^15 orders no
+ * rounding can carry a rate across a cut-off.
+ */
 OdrTier		odr_policy_tier(const OdrPolicy *p, const OdrSummary *s);
 
 /*

@@ -59,3 +59,8 @@ fuzz:
 .PHONY: bench
 bench:
 	bench/run.sh
+
+# postgres_fdw shards: a coordinator and two shards on loopback (test/shards.sh).
+.PHONY: shards
+shards:
+	test/shards.sh

@@ -1,0 +1,788 @@
+#!/usr/bin/env bash
+# bench/run.sh — odr against the plain SQL a user would write, and against the
+# bare scan ("floor"), on a throwaway cluster. Writes bench/RESULTS.md; raw
+# timings, plans and profiles go to bench/results/<stamp>/ (not committed).
+#
+#   bench/run.sh                 build + install odr (tools/setup.sh), load,
+#                                run every scenario, write bench/RESULTS.md
+#
+# Environment (defaults in brackets):
+#   BENCH_ROWS [2000000]         orders of the main data set
+#   BENCH_SELLERS [2000]         sellers of the main data set
+#   BENCH_REPEAT [5]             timed runs of every query (after one warm-up run)
+#   BENCH_SIZES ["1000000 3000000 10000000"]
+#                                cost growth: P1 and P3 at these sizes, sellers
+#                                scaled with the rows (BENCH_ROWS/BENCH_SELLERS
+#                                orders per seller); "" skips it
+#   BENCH_MEM_SIZES ["1000000 3000000 10000000"]   P5: odr_agg over this many rows
+#   BENCH_PROFILE [missed]       perf profile of the odr query of a scenario that
+#                                misses its target: missed | always | never
+#   BENCH_OUT [bench/RESULTS.md] where the report goes
+#   BENCH_PRIVATE_PG [0]         1: copy the PostgreSQL installation into the run's
+#                                temporary directory and install odr there, so
+#                                nothing global changes and a concurrent
+#                                `make install` elsewhere cannot swap odr.so
+#                                under the benchmark (needs a relocatable
+#                                PostgreSQL, as Debian's is)
+#   BENCH_ODR_SRC [the repo]     the odr source to build; HEAD = the repo's last
+#                                commit (exported with git archive), ignoring
+#                                uncommitted changes of the work tree
+#   ODR_SKIP_APT, PGVER, PG_CONFIG   as for tools/setup.sh
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+PGVER=${PGVER:-15}
+ROWS=${BENCH_ROWS:-2000000}
+SELLERS=${BENCH_SELLERS:-2000}
+REPEAT=${BENCH_REPEAT:-5}
+SIZES=${BENCH_SIZES-1000000 3000000 10000000}
+MEM_SIZES=${BENCH_MEM_SIZES-1000000 3000000 10000000}
+PROFILE=${BENCH_PROFILE:-missed}
+OUT=${BENCH_OUT:-$here/RESULTS.md}
+command_line="$0${*:+ $*}"
+for v in BENCH_ROWS BENCH_SELLERS BENCH_REPEAT BENCH_SIZES BENCH_MEM_SIZES BENCH_PROFILE BENCH_PRIVATE_PG BENCH_ODR_SRC ODR_SKIP_APT; do
+  [ -n "${!v+x}" ] && command_line="$v=\"${!v}\" $command_line"
+done
+[ "$REPEAT" -ge 1 ] || { echo "bench: BENCH_REPEAT must be at least 1" >&2; exit 2; }
+
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+res=$here/results/$stamp
+mkdir -p "$res"
+work=$(mktemp -d)
+chmod 755 "$work"
+cluster=$work/cluster
+started=0
+
+cleanup() {
+  local rc=$?
+  if [ "$started" = 1 ]; then
+    "$repo/tools/cluster.sh" stop "$cluster" || true
+  fi
+  rm -rf "$work"
+  [ $rc -ne 0 ] && echo "bench: FAILED (exit $rc); logs in $res" >&2
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { printf '%s bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { echo "bench: $*" >&2; exit 1; }
+
+# ---------------------------------------------------------------------------
+# Build and install odr, start the cluster
+# ---------------------------------------------------------------------------
+src=${BENCH_ODR_SRC:-$repo}
+if [ "$src" = HEAD ]; then
+  src=$work/src
+  mkdir -p "$src"
+  git -C "$repo" archive HEAD | tar -x -C "$src"
+  src_desc="commit $(git -C "$repo" rev-parse --short HEAD) (git archive HEAD)"
+else
+  src_desc="$src"
+  if git -C "$src" rev-parse --short HEAD >/dev/null 2>&1; then
+    src_desc="$src at commit $(git -C "$src" rev-parse --short HEAD)"
+    [ -z "$(git -C "$src" status --porcelain --untracked-files=no -- src sql Makefile odr.control 2>/dev/null)" ] \
+      || src_desc="$src_desc plus uncommitted changes"
+  fi
+fi
+
+sys_pg_config=${PG_CONFIG:-/usr/lib/postgresql/$PGVER/bin/pg_config}
+[ -x "$sys_pg_config" ] || sys_pg_config=$(command -v pg_config || true)
+if [ "${BENCH_PRIVATE_PG:-0}" = 1 ]; then
+  [ -x "$sys_pg_config" ] || ODR_SKIP_APT=${ODR_SKIP_APT:-0} "$repo/tools/setup.sh" >/dev/null
+  [ -x "$sys_pg_config" ] || sys_pg_config=$(command -v pg_config)
+  priv=$work/pg
+  bindir=$("$sys_pg_config" --bindir)
+  for d in "$(dirname "$bindir")" "$("$sys_pg_config" --sharedir)"; do
+    mkdir -p "$priv$(dirname "$d")"
+    cp -a "$d" "$priv$d"
+  done
+  inc=$("$sys_pg_config" --includedir-server)
+  inc_top=${inc%%/postgresql*}
+  mkdir -p "$priv$(dirname "$inc_top")"
+  ln -s "$inc_top" "$priv$inc_top"
+  export PG_CONFIG=$priv$bindir/pg_config PGBIN=$priv$bindir
+  [ "$("$PG_CONFIG" --sharedir)" = "$priv$("$sys_pg_config" --sharedir)" ] \
+    || die "BENCH_PRIVATE_PG=1: this PostgreSQL installation is not relocatable"
+  rm -f "$("$PG_CONFIG" --pkglibdir)"/odr.so "$("$PG_CONFIG" --sharedir)"/extension/odr*
+  chmod -R a+rX "$priv"
+  install_desc="a private copy of the PostgreSQL installation in the run's temporary directory (BENCH_PRIVATE_PG=1)"
+else
+  install_desc="the system PostgreSQL ($("$sys_pg_config" --pkglibdir 2>/dev/null || echo pg_config))"
+fi
+
+log "building and installing odr from $src_desc"
+(cd "$src" && tools/setup.sh) >"$res/setup.log" 2>&1 || { cat "$res/setup.log" >&2; die "tools/setup.sh failed"; }
+
+PG_SETTINGS="shared_buffers = 2GB
+work_mem = 256MB
+max_parallel_workers_per_gather = 2
+jit = off
+autovacuum = off
+wal_level = minimal
+max_wal_senders = 0
+max_wal_size = 8GB
+checkpoint_timeout = 1h"
+log "starting a throwaway cluster"
+env_lines=$(ODR_PG_CONF="$PG_SETTINGS" "$repo/tools/cluster.sh" start "$cluster")
+started=1
+eval "$env_lines"
+export PGHOST PGPORT PGUSER PGDATABASE
+unset PGOPTIONS
+
+psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+val() { psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
+
+psqlq -c "CREATE EXTENSION odr"
+pg_version=$(val "SELECT version()")
+odr_version=$(val "SELECT extversion FROM pg_extension WHERE extname = 'odr'")
+cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//' || echo unknown)
+cores=$(nproc)
+mem_total=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+t_start=$(date +%s)
+
+# the SQL of a file without comments' trailing semicolon
+body() { sed -e 's/[[:space:]]*;[[:space:]]*$//' "$here/sql/$1.sql"; }
+
+# ---------------------------------------------------------------------------
+# Timing: every query under EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON), whose
+# "Execution Time" is measured in the server without sending any row; the
+# variants of a scenario run interleaved in one session (one warm-up round,
+# then BENCH_REPEAT timed rounds), so that a change in the machine's load
+# falls on all of them alike.
+#   bench NAME SCHEMA "variant|settings|file" ...
+# writes $res/NAME.<variant>.ms (one time per line)
+# ---------------------------------------------------------------------------
+bench() {
+  local name=$1 schema=$2
+  shift 2
+  local script=$res/$name.sql variants=() spec v settings file
+  {
+    echo "SET search_path = $schema, public;"
+    for ((r = 0; r <= REPEAT; r++)); do
+      for spec in "$@"; do
+        IFS='|' read -r v settings file <<<"$spec"
+        echo "RESET ALL; SET search_path = $schema, public; $settings"
+        echo "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON)"
+        body "$file"
+        echo ";"
+      done
+    done
+  } >"$script"
+  for spec in "$@"; do
+    IFS='|' read -r v settings file <<<"$spec"
+    variants+=("$v")
+    : >"$res/$name.$v.ms"
+  done
+  local c0 c1
+  c0=$(cpu_snap)
+  psql -X -A -t -q -v ON_ERROR_STOP=1 -f "$script" >"$res/$name.out" 2>&1 \
+    || { tail -20 "$res/$name.out" >&2; die "$name: a query failed"; }
+  sleep 0.3
+  c1=$(cpu_snap)
+  cpu_use "$c0" "$c1" >"$res/$name.cpu"
+  cpu_md+="| $name | $(cat "$res/$name.cpu") |"$'\n'
+  local i=0 n=${#variants[@]} t
+  while read -r t; do
+    if [ $i -ge "$n" ]; then
+      echo "$t" >>"$res/$name.${variants[$((i % n))]}.ms"
+    fi
+    i=$((i + 1))
+  done < <(sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p' "$res/$name.out")
+  [ $i -eq $(((REPEAT + 1) * n)) ] || die "$name: expected $(((REPEAT + 1) * n)) timings, got $i"
+}
+
+# CPU accounting, to show how busy the machine was: jiffies of all CPUs from
+# /proc/stat (busy = user+nice+system+irq+softirq; steal) and of the cluster
+# (the postmaster with its reaped children: every backend and parallel worker)
+cpu_snap() {
+  local pm
+  pm=$(head -1 "$cluster/data/postmaster.pid")
+  awk 'NR == 1 {t = 0; for (i = 2; i <= NF; i++) t += $i; printf "%d %d %d ", t, $2 + $3 + $4 + $7 + $8, $9}' /proc/stat
+  awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat"
+}
+# "ours | others | steal" in cores on average over the interval
+cpu_use() {
+  awk -v a="$1" -v b="$2" -v n="$cores" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); wall = (y[1] - x[1]) / n; if (wall <= 0) wall = 1
+    ours = (y[4] - x[4]) / wall; others = (y[2] - x[2] - (y[4] - x[4])) / wall; if (others < 0) others = 0
+    printf "%.2f | %.2f | %.2f", ours, others, (y[3] - x[3]) / wall }'
+}
+cpu_md=""
+
+# median min max of a timing file
+stats() { sort -g "$1" | awk '{a[NR] = $1} END {m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f %.1f %.1f\n", m, a[1], a[NR]}'; }
+median() { stats "$1" | cut -d' ' -f1; }
+# "median (min–max)" in ms
+cell() { stats "$1" | awk '{printf "%s (%s–%s)", $1, $2, $3}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf (a / b < 0.1 ? "%.3f" : "%.2f"), a / b}'; }
+# ns per row
+nsrow() { awk -v ms="$1" -v n="$2" 'BEGIN {printf "%.0f", ms * 1e6 / n}'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN {exit !(a <= b)}'; }
+
+# The plan of a query, with timing, as the results show it
+plan() { # NAME SCHEMA SETTINGS FILE
+  { echo "SET search_path = $2, public; $3"; echo "EXPLAIN (ANALYZE, BUFFERS, SUMMARY ON)"; body "$4"; echo ";"; } \
+    | psql -X -A -t -q -v ON_ERROR_STOP=1 >"$res/$1.plan.txt"
+}
+
+# ---------------------------------------------------------------------------
+# Correctness first: odr and plain SQL must give the same rows (EXCEPT ALL
+# both ways over the numbers), or the run stops here.
+#   check NAME SCHEMA "columns" "where" FILE_A FILE_B
+# ---------------------------------------------------------------------------
+check() {
+  local name=$1 schema=$2 cols=$3 where=$4 a=$5 b=$6 out
+  out=$(psql -X -A -t -q -F ' ' -v ON_ERROR_STOP=1 <<SQL
+SET search_path = $schema, public;
+CREATE TEMP TABLE chk_a AS SELECT $cols FROM ($(body "$a")) AS q $where;
+CREATE TEMP TABLE chk_b AS SELECT $cols FROM ($(body "$b")) AS q $where;
+SELECT (SELECT count(*) FROM chk_a), (SELECT count(*) FROM chk_b),
+       (SELECT count(*) FROM (SELECT * FROM chk_a EXCEPT ALL SELECT * FROM chk_b) AS x),
+       (SELECT count(*) FROM (SELECT * FROM chk_b EXCEPT ALL SELECT * FROM chk_a) AS x);
+SQL
+  ) || die "$name: the check query failed"
+  read -r na nb dab dba <<<"$out"
+  echo "$name $a=$na rows, $b=$nb rows, only in $a: $dab, only in $b: $dba" >>"$res/checks.txt"
+  if [ "$na" -eq 0 ] || [ "$na" != "$nb" ] || [ "$dab" != 0 ] || [ "$dba" != 0 ]; then
+    psql -X -q -v ON_ERROR_STOP=1 >&2 <<SQL || true
+SET search_path = $schema, public;
+SELECT '$a' AS only_in, * FROM ((SELECT $cols FROM ($(body "$a")) AS q $where)
+                                EXCEPT ALL (SELECT $cols FROM ($(body "$b")) AS q $where)) AS x LIMIT 10;
+SQL
+    die "CHECK FAILED: $name: $a and $b differ ($a $na rows, $b $nb rows, $dab only in $a, $dba only in $b)"
+  fi
+  checks_md+="| $name | \`$a\` = \`$b\` on ($cols)${where:+ $where} | $na | 0 |"$'\n'
+}
+
+# ---------------------------------------------------------------------------
+# Profiles: perf record of one backend running the odr query serially
+# (max_parallel_workers_per_gather = 0, so that all the work is in it)
+# ---------------------------------------------------------------------------
+perf_ok=0
+if command -v perf >/dev/null 2>&1 && perf record -q -o "$work/perf.test" -- true >/dev/null 2>&1; then
+  perf_ok=1
+fi
+profile() { # NAME SCHEMA FILE SECONDS
+  local name=$1 schema=$2 file=$3 secs=${4:-6} pdata=$work/$1.perf.data ms n
+  [ "$perf_ok" = 1 ] || { echo "(perf is not available here)" >"$res/$name.profile.txt"; return 0; }
+  ms=$(val "SET search_path = $schema, public; SET max_parallel_workers_per_gather = 0;
+            EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $(body "$file")" | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p')
+  n=$(awk -v ms="$ms" -v s="$secs" 'BEGIN {n = int(s * 1000 / ms) + 1; print (n > 200 ? 200 : n)}')
+  {
+    echo "SET search_path = $schema, public; SET max_parallel_workers_per_gather = 0;"
+    echo "SELECT pg_backend_pid() AS bpid \\gset"
+    echo "\\setenv BPID :bpid"
+    echo "\\! perf record -q -F 999 -g -p \$BPID -o $pdata >/dev/null 2>&1 & echo \$! > $work/perf.pid; sleep 1"
+    for ((i = 0; i < n; i++)); do
+      echo "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON)"; body "$file"; echo ";"
+    done
+    echo "\\! kill -INT \$(cat $work/perf.pid); while kill -0 \$(cat $work/perf.pid) 2>/dev/null; do sleep 0.2; done"
+  } | psql -X -A -t -q -v ON_ERROR_STOP=1 >/dev/null
+  {
+    echo "perf record -F 999 -g of the backend, $n serial runs of $file (about $ms ms each)."
+    echo "Self time by library:"
+    perf report -i "$pdata" --no-children -g none --sort dso --stdio 2>/dev/null \
+      | awk '/^ +[0-9.]+%/ && n++ < 4 {sub(/[ \t-]+$/, ""); print}'
+    echo "Self time by symbol:"
+    perf report -i "$pdata" --no-children -g none --sort dso,symbol --stdio 2>/dev/null \
+      | awk '/^ +[0-9.]+%/ && n++ < 20 {sub(/[ \t-]+$/, ""); print}'
+  } >"$res/$name.profile.txt"
+}
+# profile the odr query of a scenario when asked to, or when it missed its target
+maybe_profile() { # MET NAME SCHEMA FILE
+  if [ "$PROFILE" = always ] || { [ "$PROFILE" = missed ] && [ "$1" != yes ]; }; then
+    log "profiling $2"
+    profile "$2" "$3" "$4"
+    plan "$2.serial" "$3" "SET max_parallel_workers_per_gather = 0;" "$4"
+    profiled+=("$2")
+  fi
+}
+profiled=()
+checks_md=""
+
+# ---------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------
+load() { # SCHEMA ROWS SELLERS -> sets load_ms, wh_ms, dc_ms
+  local schema=$1 rows=$2 sellers=$3 t0
+  psqlq -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" 2>/dev/null
+  t0=$(date +%s%N)
+  PGOPTIONS="-c search_path=$schema,public" psqlq -v rows="$rows" -v sellers="$sellers" -f "$here/generate.sql" >/dev/null
+  load_ms=$((($(date +%s%N) - t0) / 1000000))
+  t0=$(date +%s%N)
+  PGOPTIONS="-c search_path=$schema,public" psqlq -f "$here/sql/warehouse.sql" >/dev/null
+  wh_ms=$((($(date +%s%N) - t0) / 1000000))
+  t0=$(date +%s%N)
+  PGOPTIONS="-c search_path=$schema,public" psqlq -f "$here/sql/daily_counts.sql" >/dev/null
+  dc_ms=$((($(date +%s%N) - t0) / 1000000))
+}
+
+main=m$ROWS
+log "loading $ROWS orders of $SELLERS sellers"
+load "$main" "$ROWS" "$SELLERS"
+main_load_ms=$load_ms main_wh_ms=$wh_ms main_dc_ms=$dc_ms
+data_md=$(psql -X -A -t -q -F '|' -v ON_ERROR_STOP=1 <<SQL
+SET search_path = $main, public;
+SELECT format('| orders | %s |', count(*)) FROM bench_orders;
+SELECT format('| sellers with orders | %s |', count(DISTINCT seller_id)) FROM bench_orders;
+SELECT format('| orders of the largest seller / the median seller / the smallest | %s / %s / %s |',
+              max(n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), min(n))
+FROM (SELECT count(*) AS n FROM bench_orders GROUP BY seller_id) AS s;
+SELECT format('| finished_on | %s .. %s |', min(finished_on), max(finished_on)) FROM bench_orders;
+SELECT format('| defective orders (ODR over the year) | %s (%s%%) |', count(*) FILTER (WHERE odr_is_defective(defects)),
+              round(100.0 * count(*) FILTER (WHERE odr_is_defective(defects)) / count(*), 2)) FROM bench_orders;
+SELECT format('| overall rating NULL / 5 / 4 / 1-3 stars | %s%% / %s%% / %s%% / %s%% |',
+              round(100.0 * count(*) FILTER (WHERE feedback_stars IS NULL) / count(*), 1),
+              round(100.0 * count(*) FILTER (WHERE feedback_stars = 5) / count(*), 1),
+              round(100.0 * count(*) FILTER (WHERE feedback_stars = 4) / count(*), 1),
+              round(100.0 * count(*) FILTER (WHERE feedback_stars <= 3) / count(*), 1)) FROM bench_orders;
+SELECT format('| unshipped / arbitration (ruled against seller) / dispute timeout / not-received closed | %s / %s (%s) / %s / %s |',
+              count(*) FILTER (WHERE unshipped), count(*) FILTER (WHERE arbitration),
+              count(*) FILTER (WHERE seller_responsible), count(*) FILTER (WHERE dispute_timeout),
+              count(*) FILTER (WHERE inr_closed)) FROM bench_orders;
+SELECT format('| orders under US\$5 | %s%% |', round(100.0 * count(*) FILTER (WHERE amount < 5) / count(*), 1)) FROM bench_orders;
+SELECT format('| tiers at 2026-10-31 | %s |', string_agg(format('%s %s', tier, n), ', ' ORDER BY tier))
+FROM (SELECT tier, count(*) AS n FROM odr_month_end WHERE as_of = '2026-10-31' GROUP BY tier) AS t;
+SELECT format('| bench_orders | %s rows, %s (%s bytes a row) |', c.reltuples::bigint, pg_size_pretty(pg_table_size(c.oid)),
+              round(pg_table_size(c.oid) / greatest(c.reltuples, 1)))
+FROM pg_class c WHERE c.oid = 'bench_orders'::regclass;
+SELECT format('| odr_daily (odr_summary per seller and day) | %s rows, %s (%s bytes a row) |', c.reltuples::bigint,
+              pg_size_pretty(pg_table_size(c.oid)), round(pg_table_size(c.oid) / greatest(c.reltuples, 1)))
+FROM pg_class c WHERE c.oid = 'odr_daily'::regclass;
+SELECT format('| bench_daily_counts (plain per seller and day) | %s rows, %s (%s bytes a row) |', c.reltuples::bigint,
+              pg_size_pretty(pg_table_size(c.oid)), round(pg_table_size(c.oid) / greatest(c.reltuples, 1)))
+FROM pg_class c WHERE c.oid = 'bench_daily_counts'::regclass;
+SQL
+)
+
+# ---------------------------------------------------------------------------
+# Scenarios
+# ---------------------------------------------------------------------------
+log "P1 per-seller ODR and tier, one 90-day window"
+check P1 "$main" "seller_id, orders, defective, odr, tier::text" "" p1_odr p1_plain
+bench P1 "$main" "odr||p1_odr" "plain||p1_plain" "floor||p1_floor"
+plan P1.odr "$main" "" p1_odr
+
+log "P2 twelve month ends for every seller"
+check P2a "$main" "as_of, seller_id, orders, defective, odr, tier::text" "WHERE orders > 0" p2_odr_view p2_plain
+check P2b "$main" "as_of, seller_id, orders, defective, odr, tier::text" "WHERE orders > 0" p2_odr_join p2_plain
+check P2c "$main" "as_of, seller_id, orders, defective, odr, tier::text" "WHERE orders > 0" p2_plain_daily p2_plain
+check P2d "$main" "as_of, seller_id, orders, defective, odr, tier::text" "WHERE orders > 0" p2_plain_series p2_plain
+bench P2 "$main" "odr_view||p2_odr_view" "odr_join||p2_odr_join" "plain||p2_plain" \
+  "plain_series||p2_plain_series" "plain_daily||p2_plain_daily" "floor||p2_floor"
+plan P2.odr_view "$main" "" p2_odr_view
+plan P2.odr_join "$main" "" p2_odr_join
+plan P2.plain "$main" "" p2_plain
+
+log "P3 daily rolling 90-day history for every seller"
+check P3 "$main" "day, seller_id, orders, defective, odr, tier::text" "" p3_odr p3_plain
+check P3r "$main" "day, seller_id, orders, defective, odr, tier::text" "" p3_odr_rows p3_plain
+check P3s "$main" "day, seller_id, orders, defective, odr, tier::text" "" p3_plain_rows p3_plain
+bench P3 "$main" "odr||p3_odr" "plain||p3_plain" "floor||p3_floor"
+plan P3.odr "$main" "" p3_odr
+plan P3.plain "$main" "" p3_plain
+
+log "P4 parallel query"
+par="SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;"
+ser="SET max_parallel_workers_per_gather = 0;"
+bench P4 "$main" "odr_serial|$ser|p1_odr" "odr_parallel|$par|p1_odr" "plain_serial|$ser|p1_plain" "plain_parallel|$par|p1_plain"
+plan P4.odr_parallel "$main" "$par" p1_odr
+workers=$(awk '/Workers Launched:/ {print $NF; exit}' "$res/P4.odr_parallel.plan.txt")
+
+# ---------------------------------------------------------------------------
+# Targets
+# ---------------------------------------------------------------------------
+m() { median "$res/$1.ms"; }
+p1_odr=$(m P1.odr) p1_plain=$(m P1.plain) p1_floor=$(m P1.floor)
+p2_view=$(m P2.odr_view) p2_join=$(m P2.odr_join) p2_plain=$(m P2.plain) p2_series=$(m P2.plain_series)
+p2_daily=$(m P2.plain_daily) p2_floor=$(m P2.floor)
+p3_odr=$(m P3.odr) p3_plain=$(m P3.plain) p3_floor=$(m P3.floor)
+p4_ser=$(m P4.odr_serial) p4_par=$(m P4.odr_parallel) p4_pser=$(m P4.plain_serial) p4_ppar=$(m P4.plain_parallel)
+
+p2_speedup=$(awk -v a="$p2_plain" -v b="$p2_view" 'BEGIN {printf "%.1f", a / b}')
+p2_join_speedup=$(awk -v a="$p2_plain" -v b="$p2_join" 'BEGIN {printf "%.1f", a / b}')
+p4_speedup=$(awk -v a="$p4_ser" -v b="$p4_par" 'BEGIN {printf "%.2f", a / b}')
+p4_plain_speedup=$(awk -v a="$p4_pser" -v b="$p4_ppar" 'BEGIN {printf "%.2f", a / b}')
+p2_met=$(le 20 "$p2_speedup" && echo yes || echo no)
+p3_met=$(le "$(ratio "$p3_odr" "$p3_plain")" 1.0 && echo yes || echo no)
+p4_met=$(le 1.6 "$p4_speedup" && echo yes || echo no)
+[ "$workers" = 2 ] || p4_met=no
+
+maybe_profile "$p2_met" P2 "$main" p2_odr_view
+maybe_profile "$p3_met" P3 "$main" p3_odr
+maybe_profile "$p4_met" P4 "$main" p1_odr
+[ "$PROFILE" = never ] || maybe_profile no P1 "$main" p1_odr
+
+
+log "P2, P3 with the per-day tables in (seller_id, day) order, and P3's proposed shape"
+# a second warehouse and plain daily counts over the same orders (a view of them) in
+# schema ${main}s, both clustered on (seller_id, day); run side by side with the originals
+sorted=${main}s
+psqlq -c "DROP SCHEMA IF EXISTS $sorted CASCADE" -c "CREATE SCHEMA $sorted" \
+      -c "CREATE VIEW $sorted.bench_orders AS SELECT * FROM $main.bench_orders" 2>/dev/null
+PGOPTIONS="-c search_path=$sorted,public" psqlq -f "$here/sql/warehouse.sql" >/dev/null
+PGOPTIONS="-c search_path=$sorted,public" psqlq -f "$here/sql/daily_counts.sql" >/dev/null
+psqlq -c "SET search_path = $sorted, public" -c "CLUSTER odr_daily USING odr_daily_key" -c "VACUUM (ANALYZE) odr_daily" \
+      -c "CLUSTER bench_daily_counts USING bench_daily_counts_key" -c "VACUUM (ANALYZE) bench_daily_counts"
+check C "$sorted" "as_of, seller_id, orders, defective, odr, tier::text" "WHERE orders > 0" p2_odr_view p2_plain_daily
+S="SET search_path = $sorted, public;"
+bench C "$main" "p2_view_hash||p2_odr_view" "p2_view_sorted|$S|p2_odr_view" "p2_floor_hash||p2_floor" "p2_floor_sorted|$S|p2_floor" \
+  "p3_odr_hash||p3_odr" "p3_plain_hash||p3_plain" "p3_odr_sorted|$S|p3_odr" "p3_plain_sorted|$S|p3_plain" \
+  "p3_odr_rows_hash||p3_odr_rows" "p3_plain_rows_hash||p3_plain_rows" "p3_odr_rows_sorted|$S|p3_odr_rows" "p3_plain_rows_sorted|$S|p3_plain_rows"
+psqlq -c "DROP SCHEMA $sorted CASCADE" 2>/dev/null
+
+log "P5 summary size and backend memory"
+summary_size=$(val "SELECT pg_column_size('()'::odr_summary)")
+summary_typlen=$(val "SELECT typlen FROM pg_type WHERE oid = 'odr_summary'::regtype")
+defects_typlen=$(val "SELECT typlen FROM pg_type WHERE oid = 'odr_defects'::regtype")
+mem_rows_md=""
+hwm_list=() ctx_list=()
+for n in $MEM_SIZES; do
+  for variant in p5_one p5_grouped; do
+    out=$(psql -X -A -t -q -v ON_ERROR_STOP=1 -v n="$n" <<SQL
+SELECT 'hwm0 ' || (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s*(\d+)'))[1];
+EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $(body "$variant");
+SELECT 'hwm1 ' || (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s*(\d+)'))[1];
+SELECT 'ctx ' || context_bytes FROM ($(body "$variant")) AS r;
+SQL
+    ) || die "P5: $variant over $n rows failed"
+    hwm0=$(echo "$out" | sed -n 's/^hwm0 //p')
+    hwm1=$(echo "$out" | sed -n 's/^hwm1 //p')
+    ctx=$(echo "$out" | sed -n 's/^ctx //p')
+    ms=$(echo "$out" | sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p')
+    [ -n "$hwm0" ] && [ -n "$hwm1" ] && [ -n "$ctx" ] && [ -n "$ms" ] || die "P5: could not read the measures of $variant over $n rows"
+    hwm_list+=("$variant $n $hwm1") ctx_list+=("$variant $n $ctx")
+    mem_rows_md+="| \`$variant\` | $n | $ms | $(nsrow "$ms" "$n") | $(awk -v b="$ctx" 'BEGIN {printf "%.2f", b / 1048576}') | $(awk -v k="$hwm0" 'BEGIN {printf "%.1f", k / 1024}') | $(awk -v k="$hwm1" 'BEGIN {printf "%.1f", k / 1024}') |"$'\n'
+  done
+done
+# flat: at the largest size no more than 10% (and 1 MiB) above the smallest
+mem_flat=yes
+for variant in p5_one p5_grouped; do
+  for kind in hwm ctx; do
+    if [ $kind = hwm ]; then list=("${hwm_list[@]}"); else list=("${ctx_list[@]}"); fi
+    first=$(printf '%s\n' "${list[@]}" | awk -v v="$variant" '$1 == v {print $3; exit}')
+    lastv=$(printf '%s\n' "${list[@]}" | awk -v v="$variant" '$1 == v {x = $3} END {print x}')
+    unit=$([ $kind = hwm ] && echo 1024 || echo 1048576)
+    awk -v a="$first" -v b="$lastv" -v u="$unit" 'BEGIN {exit !(b <= a * 1.10 || b - a <= u)}' || mem_flat=no
+  done
+done
+
+# ---------------------------------------------------------------------------
+# Cost growth: P1 and P3 at several sizes, sellers growing with the rows
+# ---------------------------------------------------------------------------
+growth_md=""
+growth_flat=yes
+declare -A g_p1 g_p3 g_p1p g_p3p g_p1m g_p3m
+g_sizes=()
+for size in $SIZES; do
+  sellers=$(( (size * SELLERS + ROWS / 2) / ROWS ))
+  [ "$sellers" -ge 1 ] || sellers=1
+  schema=g$size
+  log "cost growth: $size orders of $sellers sellers"
+  load "$schema" "$size" "$sellers"
+  check "P1@$size" "$schema" "seller_id, orders, defective, odr, tier::text" "" p1_odr p1_plain
+  check "P3@$size" "$schema" "day, seller_id, orders, defective, odr, tier::text" "" p3_odr p3_plain
+  bench "G$size" "$schema" "p1_odr||p1_odr" "p1_plain||p1_plain" "p3_odr||p3_odr" "p3_plain||p3_plain"
+  hist_rows=$(val "SET search_path = $schema, public;
+                   SELECT sum(l.last_day - s.first_day + 1) FROM (SELECT max(day) AS last_day FROM odr_daily) AS l,
+                          (SELECT min(day) AS first_day FROM odr_daily GROUP BY seller_id) AS s")
+  daily_rows=$(val "SET search_path = $schema, public; SELECT count(*) FROM odr_daily")
+  g_sizes+=("$size")
+  g_p1[$size]=$(nsrow "$(median "$res/G$size.p1_odr.ms")" "$size")
+  g_p1p[$size]=$(nsrow "$(median "$res/G$size.p1_plain.ms")" "$size")
+  g_p3[$size]=$(nsrow "$(median "$res/G$size.p3_odr.ms")" "$hist_rows")
+  g_p3p[$size]=$(nsrow "$(median "$res/G$size.p3_plain.ms")" "$hist_rows")
+  g_p1m[$size]=$(nsrow "$(stats "$res/G$size.p1_odr.ms" | cut -d' ' -f2)" "$size")
+  g_p3m[$size]=$(nsrow "$(stats "$res/G$size.p3_odr.ms" | cut -d' ' -f2)" "$hist_rows")
+  growth_md+="| $size | $sellers | $load_ms | $wh_ms | $dc_ms | $(cell "$res/G$size.p1_odr.ms") | ${g_p1[$size]} | $(cell "$res/G$size.p1_plain.ms") | ${g_p1p[$size]} | $daily_rows / $hist_rows | $(cell "$res/G$size.p3_odr.ms") | ${g_p3[$size]} | $(cell "$res/G$size.p3_plain.ms") | ${g_p3p[$size]} |"$'\n'
+  plan "G$size.p3_odr" "$schema" "" p3_odr
+  psqlq -c "DROP SCHEMA $schema CASCADE" 2>/dev/null
+done
+# flat: the largest ns/row at most 1.3x the smallest, for odr's P1 and P3,
+# judged on each size's fastest run (the one least disturbed by other work
+# on the machine); the spread of the medians is shown too
+growth_spread=""
+spread_of() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%.2f", hi / lo}'; }
+if [ ${#g_sizes[@]} -ge 2 ]; then
+  for kind in p1 p3; do
+    med=() fast=()
+    for size in "${g_sizes[@]}"; do
+      if [ $kind = p1 ]; then med+=("${g_p1[$size]}"); fast+=("${g_p1m[$size]}")
+      else med+=("${g_p3[$size]}"); fast+=("${g_p3m[$size]}"); fi
+    done
+    sf=$(spread_of "${fast[@]}")
+    growth_spread+="${growth_spread:+; }${kind^^} odr: largest / smallest ns per row $sf on the fastest runs ($(IFS=/; echo "${fast[*]}") ns), $(spread_of "${med[@]}") on the medians"
+    le "$sf" 1.3 || growth_flat=no
+  done
+fi
+
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+elapsed=$(($(date +%s) - t_start))
+
+# ---------------------------------------------------------------------------
+# RESULTS.md
+# ---------------------------------------------------------------------------
+sqlblock() { printf '```sql\n%s\n```\n' "$(cat "$here/sql/$1.sql")"; }
+planblock() { [ -f "$res/$1.plan.txt" ] && printf '```\n%s\n```\n' "$(cat "$res/$1.plan.txt")"; }
+row() { # label odr plain floor
+  local o=$2 p=$3 f=$4
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$(cell "$res/$o.ms")" \
+    "$([ -n "$p" ] && cell "$res/$p.ms" || echo —)" "$([ -n "$f" ] && cell "$res/$f.ms" || echo —)" \
+    "$([ -n "$p" ] && ratio "$(m "$o")" "$(m "$p")" || echo —)" "$([ -n "$f" ] && ratio "$(m "$o")" "$(m "$f")" || echo —)"
+}
+
+tmp_out=$OUT.tmp
+{
+cat <<EOF
+# odr benchmarks: results
+
+Generated by \`bench/run.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); raw timings, plans and profiles of this
+run were in \`bench/results/$stamp/\` (not committed). What every scenario measures and why is in
+[README.md](README.md).
+
+| | |
+|---|---|
+| command | \`$command_line\` |
+| PostgreSQL | $pg_version |
+| odr | $odr_version, built from $src_desc, installed into $install_desc |
+| machine | $cores cores, $mem_total memory, CPU: $cpu_model |
+| load average at start / end | $load_start / $load_end (the machine may have been running other work: see below) |
+| run time | ${elapsed} s after the build |
+| repetitions | one warm-up round, then $REPEAT timed rounds; the variants of a scenario interleaved in one session |
+| timing | server-side \`EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON)\` "Execution Time": every row is computed, none is sent; the same for odr, plain and floor |
+
+Server settings (besides \`tools/cluster.sh\`'s fsync = off, synchronous_commit = off,
+full_page_writes = off, max_worker_processes = 8):
+
+| setting | why |
+|---|---|
+| shared_buffers = 2GB | every table of a run (the largest size with its warehouse is about 1.5 GB) stays in PostgreSQL's cache, so the runs time the computation, not the disk |
+| work_mem = 256MB | the hash aggregates and the sorts of the window queries fit in memory at the default size, as a reporting server would be set up |
+| max_parallel_workers_per_gather = 2 | as many workers as the machine has cores; P4 sets it to 0 and to 2 explicitly |
+| jit = off | JIT compilation costs a few hundred ms per query here and would blur the comparison of the aggregates themselves; it is also off in many OLTP installations |
+| autovacuum = off | no background vacuum or analyze during the timings; the loader runs VACUUM ANALYZE itself |
+| wal_level = minimal, max_wal_senders = 0, max_wal_size = 8GB, checkpoint_timeout = 1h | loading and building the materialised views writes little WAL and no checkpoint lands in a timing |
+
+## Summary
+
+Times in ms, median (min–max) of $REPEAT runs. odr/plain below 1 means odr is faster.
+
+| scenario | odr | plain SQL | floor | odr/plain | odr/floor |
+|---|---|---|---|---|---|
+$(row "P1 per-seller ODR + tier, one 90-day window ($ROWS orders scanned)" P1.odr P1.plain P1.floor)
+$(row "P2 12 month ends × every seller: (a) \`odr_month_end\` view vs plain over raw orders" P2.odr_view P2.plain P2.floor)
+$(row "P2 (b) join form: \`odr_rollup\` over \`odr_daily\` × windows vs plain over raw orders" P2.odr_join P2.plain P2.floor)
+$(row "P2 (a) vs plain SQL over plain daily counts (\`bench_daily_counts\`)" P2.odr_view P2.plain_daily P2.floor)
+$(row "P3 daily rolling 90-day history, every seller and day" P3.odr P3.plain P3.floor)
+
+| target | measured | met |
+|---|---|---|
+| P2: odr_month_end ≥ 20x faster than plain SQL over raw orders | ${p2_speedup}x (join form ${p2_join_speedup}x; against the generate_series plain query $(awk -v a="$p2_series" -v b="$p2_view" 'BEGIN {printf "%.1f", a / b}')x) | $p2_met |
+| P3: odr ≤ 1.0x plain | $(ratio "$p3_odr" "$p3_plain")x | $p3_met |
+| P4: parallel speed-up of P1 ≥ 1.6x | ${p4_speedup}x with $workers workers launched (plain: ${p4_plain_speedup}x) | $p4_met |
+| P5: backend memory flat from the smallest to the largest input | see P5 | $mem_flat |
+| cost growth: ns per row flat (largest ≤ 1.3x smallest, on each size's fastest run) | ${growth_spread:-not run} | $([ -n "$growth_spread" ] && echo "$growth_flat" || echo "not run") |
+
+CPU in use while each scenario ran, in cores on average (this cluster — every backend and parallel
+worker of the run —, every other process of the machine, and time stolen by the hypervisor). "Others"
+well above 0 means the machine was busy with other work and the times of that scenario are high and
+spread out; the ratios suffer less, since the variants are interleaved.
+
+| scenario | this cluster | other processes | steal |
+|---|---|---|---|
+$cpu_md
+## Data
+
+\`bench/generate.sql\` with rows = $ROWS, sellers = $SELLERS: loaded in $main_load_ms ms (INSERT ... SELECT into an
+UNLOGGED table with the generated \`defects\` column, then VACUUM ANALYZE). \`odr_create_warehouse\` built
+\`odr_daily\` and its views in $main_wh_ms ms; the plain-SQL \`bench_daily_counts\` took $main_dc_ms ms. These
+build times are not part of any query time below.
+
+| | |
+|---|---|
+$data_md
+
+## Answers checked before timing
+
+Every odr query was first compared with its plain-SQL twin: the result rows of both, \`EXCEPT ALL\` both
+ways over the listed columns (numbers compared as numbers, the rate as the same double); a single
+difference stops the run.
+
+| check | compared | rows | differences |
+|---|---|---|---|
+$checks_md
+## P1: per-seller ODR and tier over one 90-day window
+
+| | odr | plain SQL | floor | odr/plain | odr/floor |
+|---|---|---|---|---|---|
+$(row "P1" P1.odr P1.plain P1.floor | sed 's/^| P1 /| ms /')
+
+odr:
+$(sqlblock p1_odr)
+plain SQL:
+$(sqlblock p1_plain)
+floor:
+$(sqlblock p1_floor)
+
+<details><summary>odr's plan</summary>
+
+$(planblock P1.odr)
+</details>
+
+## P2: every seller at the twelve month ends
+
+| variant | median (min–max) ms | plain over raw orders / variant |
+|---|---|---|
+| odr (a) \`SELECT * FROM odr_month_end\` | $(cell "$res/P2.odr_view.ms") | ${p2_speedup}x |
+| odr (b) join form over \`odr_daily\` | $(cell "$res/P2.odr_join.ms") | ${p2_join_speedup}x |
+| plain SQL over raw orders, calendar from \`odr_assessment_windows\` | $(cell "$res/P2.plain.ms") | 1x |
+| plain SQL over raw orders, month ends from generate_series | $(cell "$res/P2.plain_series.ms") | $(awk -v a="$p2_plain" -v b="$p2_series" 'BEGIN {printf "%.2f", a / b}')x |
+| plain SQL over plain daily counts | $(cell "$res/P2.plain_daily.ms") | $(awk -v a="$p2_plain" -v b="$p2_daily" 'BEGIN {printf "%.1f", a / b}')x |
+| floor: read \`odr_daily\` once, grouped by seller | $(cell "$res/P2.floor.ms") | $(awk -v a="$p2_plain" -v b="$p2_floor" 'BEGIN {printf "%.1f", a / b}')x |
+
+Answers compared on (as_of, seller_id, orders, defective, odr, tier) for the rows with orders > 0
+(\`odr_month_end\` also lists a seller at a month end whose window is empty once it has had orders).
+
+odr (a), the view (\`odr_rollup_at\` over \`odr_daily\`, one pass):
+$(sqlblock p2_odr_view)
+odr (b):
+$(sqlblock p2_odr_join)
+plain SQL over raw orders (the reference of the target):
+$(sqlblock p2_plain)
+plain SQL with generate_series (slower: the month-end expression is computed for every joined row):
+$(sqlblock p2_plain_series)
+plain SQL over plain daily counts (the plain-SQL warehouse, \`bench_daily_counts\`):
+$(sqlblock daily_counts)
+$(sqlblock p2_plain_daily)
+floor:
+$(sqlblock p2_floor)
+
+<details><summary>plans: odr (a), odr (b), plain</summary>
+
+$(planblock P2.odr_view)
+$(planblock P2.odr_join)
+$(planblock P2.plain)
+</details>
+
+## P3: daily rolling 90-day history of every seller
+
+| | odr | plain SQL | floor | odr/plain | odr/floor |
+|---|---|---|---|---|---|
+$(row "P3" P3.odr P3.plain P3.floor | sed 's/^| P3 /| ms /')
+
+odr (the \`odr_daily_history\` view of \`odr_create_warehouse\`):
+$(sqlblock p3_odr)
+plain SQL over \`bench_daily_counts\` (same grid of days, same frame):
+$(sqlblock p3_plain)
+floor (the same rows, grid, sort and frame with count()):
+$(sqlblock p3_floor)
+the proposed shape, odr and plain (not part of the target; see Findings):
+$(sqlblock p3_odr_rows)
+$(sqlblock p3_plain_rows)
+
+### Physical order of the per-day tables, and the proposed daily-history shape
+
+The same P2 and P3 queries over a second warehouse and a second \`bench_daily_counts\` built from the same
+orders and then rewritten in (seller_id, day) order (\`CLUSTER odr_daily USING odr_daily_key\`, likewise
+for the daily counts; what building the materialised view with \`ORDER BY 1, 2\` gives), side by side
+with the tables as built (hash order), all variants interleaved in one session. P3 also in the shape
+proposed in Findings (fix 2: a dense grid LEFT JOIN the per-day rows, a ROWS frame), for odr and for
+plain. Every variant gives the same rows (checked above: P3, P3r, P3s, C).
+
+| query | per-day tables as built (hash order) | in (seller_id, day) order | sorted / as built |
+|---|---|---|---|
+| P2 \`odr_month_end\` | $(cell "$res/C.p2_view_hash.ms") | $(cell "$res/C.p2_view_sorted.ms") | $(ratio "$(m C.p2_view_sorted)" "$(m C.p2_view_hash)") |
+| P2 floor | $(cell "$res/C.p2_floor_hash.ms") | $(cell "$res/C.p2_floor_sorted.ms") | $(ratio "$(m C.p2_floor_sorted)" "$(m C.p2_floor_hash)") |
+| P3 odr, current view | $(cell "$res/C.p3_odr_hash.ms") | $(cell "$res/C.p3_odr_sorted.ms") | $(ratio "$(m C.p3_odr_sorted)" "$(m C.p3_odr_hash)") |
+| P3 plain, same shape | $(cell "$res/C.p3_plain_hash.ms") | $(cell "$res/C.p3_plain_sorted.ms") | $(ratio "$(m C.p3_plain_sorted)" "$(m C.p3_plain_hash)") |
+| P3 odr, proposed shape | $(cell "$res/C.p3_odr_rows_hash.ms") | $(cell "$res/C.p3_odr_rows_sorted.ms") | $(ratio "$(m C.p3_odr_rows_sorted)" "$(m C.p3_odr_rows_hash)") |
+| P3 plain, proposed shape | $(cell "$res/C.p3_plain_rows_hash.ms") | $(cell "$res/C.p3_plain_rows_sorted.ms") | $(ratio "$(m C.p3_plain_rows_sorted)" "$(m C.p3_plain_rows_hash)") |
+| P2 plain over raw orders / \`odr_month_end\` | $(awk -v a="$p2_plain" -v b="$(m C.p2_view_hash)" 'BEGIN {printf "%.1fx", a / b}') | $(awk -v a="$p2_plain" -v b="$(m C.p2_view_sorted)" 'BEGIN {printf "%.1fx", a / b}') | |
+| P3 odr / plain, current shape | $(ratio "$(m C.p3_odr_hash)" "$(m C.p3_plain_hash)") | $(ratio "$(m C.p3_odr_sorted)" "$(m C.p3_plain_sorted)") | |
+| P3 odr / plain, proposed shape | $(ratio "$(m C.p3_odr_rows_hash)" "$(m C.p3_plain_rows_hash)") | $(ratio "$(m C.p3_odr_rows_sorted)" "$(m C.p3_plain_rows_sorted)") | |
+| P3 odr proposed shape, sorted / odr current view, as built | | | $(ratio "$(m C.p3_odr_rows_sorted)" "$(m C.p3_odr_hash)") |
+
+<details><summary>plans: odr, plain</summary>
+
+$(planblock P3.odr)
+$(planblock P3.plain)
+</details>
+
+## P4: parallel query (P1's queries)
+
+| | serial (max_parallel_workers_per_gather = 0) | parallel (2 workers) | speed-up |
+|---|---|---|---|
+| odr | $(cell "$res/P4.odr_serial.ms") | $(cell "$res/P4.odr_parallel.ms") | ${p4_speedup}x |
+| plain SQL | $(cell "$res/P4.plain_serial.ms") | $(cell "$res/P4.plain_parallel.ms") | ${p4_plain_speedup}x |
+
+The parallel runs set parallel_setup_cost = 0, parallel_tuple_cost = 0 and min_parallel_table_scan_size = 0 so that the plan is parallel at
+any size; workers launched in odr's parallel plan: $workers (leader participation on, so 3 processes share
+the machine's $cores cores: the ceiling is about ${cores}x).
+
+<details><summary>odr's parallel plan</summary>
+
+$(planblock P4.odr_parallel)
+</details>
+
+## P5: summary size and backend memory
+
+\`odr_summary\`: pg_column_size = $summary_size bytes, pg_type.typlen = $summary_typlen (fixed size, no
+varlena header, no TOAST). \`odr_defects\`: typlen = $defects_typlen (passed by value).
+
+Each row below is a fresh backend. Context bytes: sum of \`pg_backend_memory_contexts.total_bytes\` read
+*during* the query (an uncorrelated subquery in the outer select list runs after the aggregate has
+produced its rows, while its state is still allocated). VmHWM: the backend's peak resident set from
+\`/proc/self/status\` (read with \`pg_read_file\`) before and after the query; it includes the shared buffers
+the backend touched.
+
+| query | rows | ms | ns/row | context MiB during | VmHWM MiB before | VmHWM MiB after |
+|---|---|---|---|---|---|---|
+$mem_rows_md
+Flat (at the largest size no more than 10% or 1 MiB above the smallest, for both measures): **$mem_flat**.
+
+$(sqlblock p5_one)
+$(sqlblock p5_grouped)
+
+## Cost growth: P1 and P3 at several sizes
+
+Sellers grow with the orders (about $((ROWS / SELLERS)) orders per seller and year), so the per-day tables
+and the daily history grow too. P1 ns/row is per order in the table (the query reads all of them and
+keeps 90 of 365 days); P3 ns/row is per row of the history (one per seller and day). Times in ms,
+median (min–max); load / warehouse / daily-counts build times in ms.
+
+| orders | sellers | load | odr_daily | daily counts | P1 odr | ns/row | P1 plain | ns/row | odr_daily / history rows | P3 odr | ns/row | P3 plain | ns/row |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+$growth_md
+${growth_spread:+Spread: $growth_spread; flat: **$growth_flat**.}
+EOF
+
+if [ ${#profiled[@]} -gt 0 ]; then
+  echo
+  echo "## Profiles"
+  echo
+  echo "For every scenario that missed its target (and P1 for reference): perf's self time by symbol in the"
+  echo "backend running odr's query serially, and the serial plan with per-node timing."
+  for p in "${profiled[@]}"; do
+    echo
+    echo "### $p"
+    echo
+    echo '```'
+    cat "$res/$p.profile.txt"
+    echo '```'
+    echo
+    echo "<details><summary>serial plan</summary>"
+    echo
+    planblock "$p.serial"
+    echo "</details>"
+  done
+fi
+if [ -f "$here/FINDINGS.md" ]; then
+  echo
+  cat "$here/FINDINGS.md"
+fi
+} >"$tmp_out"
+mv "$tmp_out" "$OUT"
+log "done in ${elapsed} s: $OUT"

@@ -1,31 +1,65 @@
 #!/usr/bin/env bash
-# The odr demo: on a fresh Debian 12 machine (as root) installs what odr
-# needs, builds and installs it, starts a throwaway PostgreSQL cluster, loads
-# a generated, deterministic year of marketplace orders and prints the
-# month-end report: the tier distribution, and the best and worst sellers
-# with their orders, ODR, tier, top reasons and distance to the next tier.
-#   ODR_SAMPLE_ORDERS (150000)  ODR_SAMPLE_SELLERS (300)  ODR_AS_OF (2026-10-31)
+# The odr demo. On a fresh Debian 12 machine (as root, or as a user with the
+# packages already installed):
+#   1. tools/setup.sh: installs the Debian packages odr needs, builds and
+#      installs the extension,
+#   2. starts a throwaway PostgreSQL cluster (tools/cluster.sh; stopped and
+#      removed on exit, whatever happens),
+#   3. CREATE EXTENSION odr, loads a generated, deterministic year of
+#      marketplace orders (tools/sample.sql),
+#   4. prints the month-end report (tools/report.sql): the tier distribution,
+#      and the 5 best and 5 worst assessed sellers with their orders, ODR,
+#      tier, top reasons and distance to the next tier.
+# Environment (all optional):
+#   ODR_SAMPLE_ORDERS (120000)  ODR_SAMPLE_SELLERS (300)  ODR_AS_OF (2026-10-31)
+#   ODR_SKIP_APT=1  skip the package step of setup.sh (packages already there)
+# Exits non-zero on any error.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "odr demo: setting up (packages, build, install)..."
-tools/setup.sh >/dev/null
+orders=${ODR_SAMPLE_ORDERS:-120000}
+sellers=${ODR_SAMPLE_SELLERS:-300}
+as_of=${ODR_AS_OF:-2026-10-31}
+for v in orders sellers; do
+  if ! [[ ${!v} =~ ^[1-9][0-9]{0,8}$ ]]; then
+    echo "demo: ODR_SAMPLE_${v^^} must be a positive whole number, not '${!v}'" >&2
+    exit 2
+  fi
+done
+if ! [[ $as_of =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]]; then
+  echo "demo: ODR_AS_OF must be a date as YYYY-MM-DD, not '$as_of'" >&2
+  exit 2
+fi
+
+started=$SECONDS
+echo "demo: setting up (packages, build, install)..."
+tools/setup.sh
+
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/${PGVER:-15}/bin/pg_config}
+[ -x "$PG_CONFIG" ] || PG_CONFIG=$(command -v pg_config)
+PSQL="$("$PG_CONFIG" --bindir)/psql"
+[ -x "$PSQL" ] || PSQL=psql
+
 dir=$(mktemp -d /tmp/odr-demo.XXXXXX)
 trap 'tools/cluster.sh stop "$dir"' EXIT
-eval "$(tools/cluster.sh start "$dir")"
-echo "odr demo: throwaway cluster on port $PGPORT"
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# (an assignment, not eval "$(...)": so that a failed start stops the demo)
+cluster_env=$(tools/cluster.sh start "$dir")
+eval "$cluster_env"
+echo "demo: throwaway cluster on port $PGPORT (data in $dir, removed at the end)"
 
+# psql as root works too: the cluster trusts local connections as postgres
 export PGOPTIONS="-c client_min_messages=warning"
-psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql() { "$PSQL" -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql -c "CREATE DATABASE odr_demo"
 export PGDATABASE=odr_demo
 psql -c "CREATE EXTENSION odr"
 
-orders=${ODR_SAMPLE_ORDERS:-150000}
-sellers=${ODR_SAMPLE_SELLERS:-300}
-echo "odr demo: generating $orders orders for $sellers sellers over a year..."
-start=$(date +%s)
-psql -v orders="$orders" -v sellers="$sellers" -f tools/sample.sql >/dev/null
-echo "odr demo: loaded in $(( $(date +%s) - start )) s"
+echo "demo: generating $orders orders of $sellers sellers, 2025-11-01 .. 2026-10-31..."
+t=$SECONDS
+psql -v orders="$orders" -v sellers="$sellers" -f tools/sample.sql
+echo "demo: sample loaded in $((SECONDS - t)) s"
 
-psql -v as_of="${ODR_AS_OF:-2026-10-31}" -f tools/report.sql
+psql -v as_of="$as_of" -f tools/report.sql
+echo "demo: done in $((SECONDS - started)) s"

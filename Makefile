@@ -9,8 +9,12 @@ OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o src/calendar.o sr
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
 
+# sql/odr.sql is the install script of the newest version; the scripts of
+# earlier releases (frozen) and the upgrade scripts sql/odr--A--B.sql are
+# installed as they are, so CREATE EXTENSION odr VERSION '0.1.0' and
+# ALTER EXTENSION odr UPDATE work.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
 # pg_regress inputs are sql/<test>.sql; the install script is sql/odr.sql.
 REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse

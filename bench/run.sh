@@ -92,21 +92,9 @@ sys_pg_config=${PG_CONFIG:-/usr/lib/postgresql/$PGVER/bin/pg_config}
 if [ "${BENCH_PRIVATE_PG:-0}" = 1 ]; then
   [ -x "$sys_pg_config" ] || ODR_SKIP_APT=${ODR_SKIP_APT:-0} "$repo/tools/setup.sh" >/dev/null
   [ -x "$sys_pg_config" ] || sys_pg_config=$(command -v pg_config)
-  priv=$work/pg
-  bindir=$("$sys_pg_config" --bindir)
-  for d in "$(dirname "$bindir")" "$("$sys_pg_config" --sharedir)"; do
-    mkdir -p "$priv$(dirname "$d")"
-    cp -a "$d" "$priv$d"
-  done
-  inc=$("$sys_pg_config" --includedir-server)
-  inc_top=${inc%%/postgresql*}
-  mkdir -p "$priv$(dirname "$inc_top")"
-  ln -s "$inc_top" "$priv$inc_top"
-  export PG_CONFIG=$priv$bindir/pg_config PGBIN=$priv$bindir
-  [ "$("$PG_CONFIG" --sharedir)" = "$priv$("$sys_pg_config" --sharedir)" ] \
-    || die "BENCH_PRIVATE_PG=1: this PostgreSQL installation is not relocatable"
-  rm -f "$("$PG_CONFIG" --pkglibdir)"/odr.so "$("$PG_CONFIG" --sharedir)"/extension/odr*
-  chmod -R a+rX "$priv"
+  priv_env=$(SYS_PG_CONFIG=$sys_pg_config "$repo/tools/private_pg.sh" "$work/pg") \
+    || die "BENCH_PRIVATE_PG=1: could not copy the PostgreSQL installation"
+  eval "$priv_env"
   install_desc="a private copy of the PostgreSQL installation in the run's temporary directory (BENCH_PRIVATE_PG=1)"
 else
   install_desc="the system PostgreSQL ($("$sys_pg_config" --pkglibdir 2>/dev/null || echo pg_config))"

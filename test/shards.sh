@@ -20,6 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+v=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" odr.control)  # the version being tested
 
 export PGCONNECT_TIMEOUT=10
 export PGOPTIONS="-c client_min_messages=warning -c statement_timeout=120s -c timezone=UTC"
@@ -479,8 +480,8 @@ echo "# rows from shards (d. per day): GROUP BY finished_on $d_raw, per (seller,
 # e. the version guard: odr_check_shards()
 # --------------------------------------------------------------------------
 is "$(qc -c "SELECT string_agg(format('%s %s %s %s', server, local_version, remote_version, odr_schema), '; ' ORDER BY server) FROM odr_check_shards()")" \
-  "shard1 0.1.0 0.1.0 public; shard2 0.1.0 0.1.0 public" \
-  "e. odr_check_shards() passes: both shards have odr 0.1.0 in public"
+  "shard1 $v $v public; shard2 $v $v public" \
+  "e. odr_check_shards() passes: both shards have odr $v in public"
 
 # a server listing other extensions is not checked (not even connected to)
 qc -c "CREATE SERVER elsewhere FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host '127.0.0.1', port '1', extensions 'plpgsql')"
@@ -566,7 +567,7 @@ CREATE USER MAPPING FOR analyst SERVER shard1 OPTIONS (user 'postgres', password
 CREATE USER MAPPING FOR analyst SERVER shard2 OPTIONS (user 'postgres', password_required 'false');
 SQL
 is "$(qc -c "SET ROLE analyst" -c "SELECT string_agg(server || ' ' || remote_version, '; ' ORDER BY server) FROM odr_check_shards()")" \
-  "shard1 0.1.0; shard2 0.1.0" "e. a non-superuser with USAGE on the servers and a user mapping can run the check"
+  "shard1 $v; shard2 $v" "e. a non-superuser with USAGE on the servers and a user mapping can run the check"
 is "$(qc -c "SELECT count(*) FROM odr_check_shards()" -c "SELECT count(*) FROM odr_check_shards()" \
          -c "SELECT to_regclass('pg_temp.odr_remote_extension') IS NULL AND to_regclass('pg_temp.odr_remote_namespace') IS NULL" | tr '\n' ' ')" \
   "2 2 t " "e. the check runs twice in a session and leaves no foreign table behind"

@@ -52,7 +52,9 @@ SELECT ok((SELECT typlen = 152 AND typalign = 'd' FROM pg_type WHERE typname = '
           'odr_summary is a fixed-size (152 bytes) double-aligned type');
 SELECT enum_has_labels('odr_tier', ARRAY['unassessed','fail','pass','good','excellent'],
                        'odr_tier is ordered unassessed < fail < pass < good < excellent');
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'odr'), '0.1.0', 'installed version 0.1.0');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'odr'),
+          (SELECT default_version FROM pg_available_extensions WHERE name = 'odr'),
+          'the installed version is the default version of odr.control');
 
 SELECT * FROM finish();
 ROLLBACK;

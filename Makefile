@@ -64,6 +64,12 @@ fuzz:
 bench:
 	bench/run.sh
 
+# Walk ALTER EXTENSION odr UPDATE from the oldest release and compare with a
+# fresh install (test/upgrade.sh; needs a running server and make install).
+.PHONY: upgradecheck
+upgradecheck:
+	test/upgrade.sh
+
 # postgres_fdw shards: a coordinator and two shards on loopback (test/shards.sh).
 .PHONY: shards
 shards:

@@ -4,6 +4,7 @@
 #   1. the plain-C unit tests of the rules (test/unit) and a short fuzz pass,
 #   2. the pg_regress suite (sql/*.sql vs expected/*.out),
 #   3. pg_dump / pg_restore of odr data and user policies (test/dump_restore.sh),
+#      and ALTER EXTENSION odr UPDATE from the oldest release (test/upgrade.sh),
 #   4. the README's SQL examples and the BI clients (psqlODBC, pgJDBC),
 #   5. the pgTAP suite (test/pgtap, pg_prove),
 #   6. pg_cron refreshing the warehouse (its own cluster, test/cron.sh),
@@ -93,6 +94,7 @@ regress() {
 tap "pg_regress" regress
 
 tap "dump and restore" test/dump_restore.sh
+tap "upgrade from every release" test/upgrade.sh
 tap "README examples" test/readme.sh
 tap "BI: psqlODBC" test/bi_odbc.sh
 tap "BI: pgJDBC" test/bi_jdbc.sh

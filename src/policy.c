@@ -88,9 +88,14 @@ load_policy(Oid nsp, const char *name, OdrPolicy *p)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "odr: SPI_connect failed");
-	rc = SPI_execute_with_args(psprintf("SELECT min_orders::int8, excellent_below::float8, "
-										"good_below::float8, pass_below::float8 "
-										"FROM %s.odr_policy WHERE name = $1",
+	/*
+	 * Every name is qualified (the tables by the extension's schema, casts
+	 * and operators by pg_catalog), so the caller's search_path cannot
+	 * redirect the policy lookup to objects of its own.
+	 */
+	rc = SPI_execute_with_args(psprintf("SELECT min_orders::pg_catalog.int8, excellent_below::pg_catalog.float8, "
+										"good_below::pg_catalog.float8, pass_below::pg_catalog.float8 "
+										"FROM %s.odr_policy WHERE name OPERATOR(pg_catalog.=) $1",
 										schema),
 							   1, argtypes, args, NULL, true, 1);
 	if (rc != SPI_OK_SELECT)
@@ -110,8 +115,8 @@ load_policy(Oid nsp, const char *name, OdrPolicy *p)
 		p->below[ODR_TIER_PASS] = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
 	}
 
-	rc = SPI_execute_with_args(psprintf("SELECT tier::text, metric, bound, value::float8 "
-										"FROM %s.odr_policy_condition WHERE policy = $1 "
+	rc = SPI_execute_with_args(psprintf("SELECT tier::pg_catalog.text, metric, bound, value::pg_catalog.float8 "
+										"FROM %s.odr_policy_condition WHERE policy OPERATOR(pg_catalog.=) $1 "
 										"ORDER BY tier, metric, bound",
 										schema),
 							   1, argtypes, args, NULL, true, 0);

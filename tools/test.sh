@@ -95,6 +95,7 @@ tap "pg_regress" regress
 
 tap "dump and restore" test/dump_restore.sh
 tap "upgrade from every release" test/upgrade.sh
+tap "trusted install by a non-superuser" test/trusted.sh
 tap "README examples" test/readme.sh
 tap "BI: psqlODBC" test/bi_odbc.sh
 tap "BI: pgJDBC" test/bi_jdbc.sh

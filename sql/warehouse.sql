@@ -57,6 +57,41 @@ FROM unnest((SELECT odr_agg_at(finished_on, defects, '{2026-03-01,2026-01-01,202
              FROM wh_classified)) a;
 SELECT (SELECT count(*) FROM wh_classified WHERE finished_on = '2026-01-01') AS jan_1,
        (SELECT count(*) FROM wh_classified WHERE finished_on = '2026-03-01') AS mar_1;
+-- overlapping windows (30 days every 9 days: a day lies in up to 4) and dates
+-- four centuries apart (the day -> segment table gives way to a search)
+CREATE TEMP TABLE many_dates AS
+SELECT ARRAY(SELECT generate_series(date '2025-10-01', date '2026-11-30', interval '9 days')::date) AS d;
+CREATE TEMP TABLE many_direct AS
+SELECT o.seller_id, w.as_of, odr_agg(o.defects) AS summary
+FROM unnest((SELECT d FROM many_dates)) AS w(as_of)
+JOIN wh_classified o ON o.finished_on BETWEEN w.as_of - 29 AND w.as_of
+GROUP BY 1, 2;
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
+FROM many_direct r
+FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
+           FROM (SELECT seller_id, odr_agg_at(finished_on, defects, (SELECT d FROM many_dates), 30) AS s
+                 FROM wh_classified GROUP BY seller_id) x, unnest(x.s) a
+           WHERE odr_orders(a.summary) > 0) a USING (as_of, seller_id);
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
+FROM many_direct r
+FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
+           FROM (SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM many_dates) || '{1800-01-01,2200-01-01}'::date[], 30) AS s
+                 FROM odr_daily GROUP BY seller_id) x, unnest(x.s) a
+           WHERE odr_orders(a.summary) > 0) a USING (as_of, seller_id);
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
+FROM many_direct r
+FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
+           FROM (SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM many_dates) || '{1500-06-30}'::date[], 30) AS s
+                 FROM odr_daily GROUP BY seller_id) x, unnest(x.s) a
+           WHERE odr_orders(a.summary) > 0) a USING (as_of, seller_id);
+-- as a window aggregate: the final function runs after every row
+SELECT bool_and(odr_orders(a.summary) = (SELECT count(*) FROM wh_classified o
+                                        WHERE o.seller_id = x.seller_id AND o.finished_on <= x.day
+                                          AND o.finished_on BETWEEN a.as_of - 29 AND a.as_of)) AS running_ok,
+       count(*) AS checked
+FROM (SELECT seller_id, day, odr_rollup_at(day, summary, '{2026-01-31,2026-02-28}', 30)
+             OVER (PARTITION BY seller_id ORDER BY day ROWS UNBOUNDED PRECEDING) AS s
+      FROM odr_daily) x, unnest(x.s) a;
 SELECT odr_agg_at(finished_on, defects, '{}', 90) AS no_dates FROM wh_classified;
 SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', 90) AS no_rows FROM wh_classified WHERE false;
 SELECT as_of, count(*) AS sellers, string_agg(tier::text, ',' ORDER BY seller_id) AS tiers

@@ -5,11 +5,17 @@
  *   odr_rollup_at(day date, s odr_summary, as_of date[], days int)
  *     -> odr_assessment[]  (as_of date, summary odr_summary), one per date
  *
- * Each input row is added to the summary of every window
- * [as_of - days + 1, as_of] that contains its day, found by binary search,
- * so twelve month ends cost one pass over the rows instead of one join row
- * per window.  The state is internal with serialise / deserialise, so the
- * aggregates run in parallel.
+ * The windows [as_of - days + 1, as_of] cut the calendar into segments: runs
+ * of days that lie in the same set of windows.  Each input row is added to
+ * the summary of its day's segment only (one addition, the segment found
+ * through a day -> segment table), and the segments are folded into the
+ * windows they belong to when the state is serialised, combined or
+ * finished, so twelve month ends cost one pass over the rows and one
+ * addition per row, instead of one join row (or three additions) per window
+ * containing the day.  The layout (segments and their windows) depends only
+ * on the dates and the length, so it is built once per call site and shared
+ * by every group.  The state is internal with serialise / deserialise, so
+ * the aggregates run in parallel.
  */
 #include "odr.h"
 
@@ -22,12 +28,32 @@
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 
+/* Days covered by a direct day -> segment table; longer spans search. */
+#define AT_MAX_TABLE_DAYS 65536
+
+typedef struct AtLayout
+{
+	int32		n;				/* number of dates */
+	int32		days;			/* window length */
+	DateADT    *as_of;			/* sorted, distinct */
+	int32		nseg;			/* segments lying in at least one window */
+	DateADT    *seg_start;		/* first day of each segment, ascending */
+	DateADT    *seg_end;		/* last day of each segment */
+	int32	   *seg_lo;			/* the windows containing segment k are */
+	int32	   *seg_hi;			/* as_of[seg_lo[k] .. seg_hi[k]] */
+	DateADT		first;			/* first day of the table */
+	int32		span;			/* days in the table, 0 = no table */
+	int16	   *seg_of;			/* day - first -> segment, -1 = none */
+} AtLayout;
+
 typedef struct AtState
 {
 	int32		n;				/* number of dates */
 	int32		days;			/* window length */
 	DateADT    *as_of;			/* sorted, distinct */
-	OdrSummary *sums;			/* one per date */
+	OdrSummary *sums;			/* one per date: folded segments */
+	const AtLayout *layout;		/* NULL once every segment is folded */
+	OdrSummary *segs;			/* one per segment of layout, not folded yet */
 } AtState;
 
 static int
@@ -39,6 +65,7 @@ compare_dates(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/* A state in folded form: window sums only (deserialised or copied states). */
 static AtState *
 at_state_alloc(MemoryContext cxt, int n, int days)
 {
@@ -50,7 +77,189 @@ at_state_alloc(MemoryContext cxt, int n, int days)
 	st->sums = MemoryContextAlloc(cxt, sizeof(OdrSummary) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 		odr_summary_init(&st->sums[i]);
+	st->layout = NULL;
+	st->segs = NULL;
 	return st;
+}
+
+/* Index of the first date on or after day (n when none). */
+static int
+first_on_or_after(const DateADT *as_of, int n, int64 day)
+{
+	int			lo = 0,
+				hi = n;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (as_of[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Cut the calendar into segments.  Window i covers [as_of[i] - days + 1,
+ * as_of[i]]; the windows containing day d are as_of[lo(d) .. hi(d)] with
+ * lo(d) the first date >= d and hi(d) the last date <= d + days - 1, and
+ * those bounds only change at a window's first day or the day after its
+ * last, so the segments start at those days.
+ */
+static AtLayout *
+at_layout_build(MemoryContext cxt, const DateADT *as_of, int n, int32 days)
+{
+	AtLayout   *l = MemoryContextAllocZero(cxt, sizeof(AtLayout));
+	int64	   *cut = palloc(sizeof(int64) * (2 * Max(n, 1)));
+	int			ncut = 0,
+				m = 0;
+
+	l->n = n;
+	l->days = days;
+	l->as_of = MemoryContextAlloc(cxt, sizeof(DateADT) * Max(n, 1));
+	memcpy(l->as_of, as_of, sizeof(DateADT) * n);
+	for (int i = 0; i < n; i++)
+	{
+		cut[ncut++] = (int64) as_of[i] - days + 1;
+		cut[ncut++] = (int64) as_of[i] + 1;
+	}
+	/* sort and deduplicate the cuts (few: two per date) */
+	for (int i = 1; i < ncut; i++)
+		for (int j = i; j > 0 && cut[j - 1] > cut[j]; j--)
+		{
+			int64		t = cut[j];
+
+			cut[j] = cut[j - 1];
+			cut[j - 1] = t;
+		}
+	for (int i = 0; i < ncut; i++)
+		if (m == 0 || cut[m - 1] != cut[i])
+			cut[m++] = cut[i];
+	ncut = m;
+
+	l->seg_start = MemoryContextAlloc(cxt, sizeof(DateADT) * Max(ncut, 1));
+	l->seg_end = MemoryContextAlloc(cxt, sizeof(DateADT) * Max(ncut, 1));
+	l->seg_lo = MemoryContextAlloc(cxt, sizeof(int32) * Max(ncut, 1));
+	l->seg_hi = MemoryContextAlloc(cxt, sizeof(int32) * Max(ncut, 1));
+	for (int k = 0; k + 1 < ncut; k++)
+	{
+		int64		start = cut[k];
+		int			lo = first_on_or_after(as_of, n, start);
+		int			hi = first_on_or_after(as_of, n, start + days) - 1;
+
+		if (lo > hi)
+			continue;			/* a gap between windows */
+		l->seg_start[l->nseg] = (DateADT) start;
+		l->seg_end[l->nseg] = (DateADT) (cut[k + 1] - 1);
+		l->seg_lo[l->nseg] = lo;
+		l->seg_hi[l->nseg] = hi;
+		l->nseg++;
+	}
+	pfree(cut);
+
+	/* the direct table, when the covered days are few enough */
+	if (l->nseg > 0 && l->nseg <= PG_INT16_MAX &&
+		(int64) l->seg_end[l->nseg - 1] - l->seg_start[0] + 1 <= AT_MAX_TABLE_DAYS)
+	{
+		l->first = l->seg_start[0];
+		l->span = l->seg_end[l->nseg - 1] - l->first + 1;
+		l->seg_of = MemoryContextAlloc(cxt, sizeof(int16) * l->span);
+		for (int d = 0; d < l->span; d++)
+			l->seg_of[d] = -1;
+		for (int k = 0; k < l->nseg; k++)
+			for (int64 d = l->seg_start[k]; d <= l->seg_end[k]; d++)
+				l->seg_of[d - l->first] = (int16) k;
+	}
+	return l;
+}
+
+/* The segment of day, or -1 when no window contains it. */
+static inline int
+at_segment(const AtLayout *l, DateADT day)
+{
+	int			lo,
+				hi;
+
+	if (l->span > 0)
+	{
+		int64		off = (int64) day - l->first;
+
+		return (off >= 0 && off < l->span) ? l->seg_of[off] : -1;
+	}
+	/* the last segment starting on or before day */
+	lo = 0;
+	hi = l->nseg;
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (l->seg_start[mid] <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || day > l->seg_end[lo - 1])
+		return -1;
+	return lo - 1;
+}
+
+/* Add summary b to a, raising an error on overflow. */
+static inline void
+at_sum(OdrSummary *a, const OdrSummary *b)
+{
+	OdrError	err;
+	OdrStatus	status = odr_summary_add(a, b, &err);
+
+	if (status != ODR_OK)
+		odr_raise(status, &err, ODR_IN_ARGUMENT);
+}
+
+/* Add the not yet folded segments of st into window sums out[]. */
+static void
+at_fold_into(const AtState *st, OdrSummary *out)
+{
+	const AtLayout *l = st->layout;
+
+	if (l == NULL)
+		return;
+	for (int k = 0; k < l->nseg; k++)
+	{
+		if (st->segs[k].orders == 0 &&
+			memcmp(&st->segs[k], &st->segs[l->nseg], sizeof(OdrSummary)) == 0)
+			continue;			/* an empty segment adds nothing */
+		for (int i = l->seg_lo[k]; i <= l->seg_hi[k]; i++)
+			at_sum(&out[i], &st->segs[k]);
+	}
+}
+
+/* Fold the segments into the windows, for good (before combining). */
+static void
+at_fold(AtState *st)
+{
+	at_fold_into(st, st->sums);
+	st->layout = NULL;
+	st->segs = NULL;
+}
+
+/* The layout for these dates: the call site's cached one when it matches. */
+static const AtLayout *
+at_layout_for(FunctionCallInfo fcinfo, MemoryContext aggcxt, const DateADT *as_of, int n, int32 days)
+{
+	AtLayout   *cached = (AtLayout *) fcinfo->flinfo->fn_extra;
+
+	if (cached != NULL && cached->n == n && cached->days == days &&
+		memcmp(cached->as_of, as_of, sizeof(DateADT) * n) == 0)
+		return cached;
+	if (cached == NULL)
+	{
+		cached = at_layout_build(fcinfo->flinfo->fn_mcxt, as_of, n, days);
+		fcinfo->flinfo->fn_extra = cached;
+		return cached;
+	}
+	/* other dates than the cached ones (they differ between groups) */
+	return at_layout_build(aggcxt, as_of, n, days);
 }
 
 /* The first call of a group: read and check the dates and the length. */
@@ -106,35 +315,30 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 			st->as_of[m++] = st->as_of[i];
 	}
 	st->n = m;
+	st->layout = at_layout_for(fcinfo, cxt, st->as_of, st->n, days);
+	/* one summary per segment, plus an empty one to compare with */
+	st->segs = MemoryContextAlloc(cxt, sizeof(OdrSummary) * (st->layout->nseg + 1));
+	for (int k = 0; k <= st->layout->nseg; k++)
+		odr_summary_init(&st->segs[k]);
 	return st;
 }
 
-/* Add a summary to every window that contains day. */
+/* Add a summary to every window that contains day: to its segment. */
 static void
 at_add(AtState *st, DateADT day, const OdrSummary *s)
 {
-	int			lo = 0,
-				hi = st->n;
-	int64		last = (int64) day + st->days - 1;
-
-	/* the first date on or after day */
-	while (lo < hi)
+	if (st->layout != NULL)
 	{
-		int			mid = (lo + hi) / 2;
+		int			k = at_segment(st->layout, day);
 
-		if (st->as_of[mid] < day)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (k >= 0)
+			at_sum(&st->segs[k], s);
+		return;
 	}
-	for (int i = lo; i < st->n && st->as_of[i] <= last; i++)
-	{
-		OdrError	err;
-		OdrStatus	status = odr_summary_add(&st->sums[i], s, &err);
-
-		if (status != ODR_OK)
-			odr_raise(status, &err, ODR_IN_ARGUMENT);
-	}
+	/* folded already (a state reused after its final function): each window */
+	for (int i = first_on_or_after(st->as_of, st->n, day);
+		 i < st->n && st->as_of[i] <= (int64) day + st->days - 1; i++)
+		at_sum(&st->sums[i], s);
 }
 
 static AtState *
@@ -210,22 +414,19 @@ odr_at_combinefn(PG_FUNCTION_ARGS)
 	b = (AtState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
 	{
-		/* copy the right state into the aggregate's context */
+		/* copy the right state, folded, into the aggregate's context */
 		a = at_state_alloc(aggcxt, b->n, b->days);
 		memcpy(a->as_of, b->as_of, sizeof(DateADT) * b->n);
 		memcpy(a->sums, b->sums, sizeof(OdrSummary) * b->n);
+		at_fold_into(b, a->sums);
 		PG_RETURN_POINTER(a);
 	}
 	a = (AtState *) PG_GETARG_POINTER(0);
 	at_check_same(a, b);
+	at_fold(a);
+	at_fold_into(b, a->sums);
 	for (int i = 0; i < a->n; i++)
-	{
-		OdrError	err;
-		OdrStatus	status = odr_summary_add(&a->sums[i], &b->sums[i], &err);
-
-		if (status != ODR_OK)
-			odr_raise(status, &err, ODR_IN_ARGUMENT);
-	}
+		at_sum(&a->sums[i], &b->sums[i]);
 	PG_RETURN_POINTER(a);
 }
 
@@ -246,6 +447,16 @@ odr_at_serialfn(PG_FUNCTION_ARGS)
 	memcpy(p, st->as_of, sizeof(DateADT) * st->n);
 	p += sizeof(DateADT) * st->n;
 	memcpy(p, st->sums, sizeof(OdrSummary) * st->n);
+	/* the segments, folded into the copy (the state itself is left alone) */
+	if (st->layout != NULL)
+	{
+		OdrSummary *sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
+
+		memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
+		at_fold_into(st, sums);
+		memcpy(p, sums, sizeof(OdrSummary) * st->n);
+		pfree(sums);
+	}
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -287,6 +498,7 @@ odr_at_finalfn(PG_FUNCTION_ARGS)
 				elemtype;
 	TupleDesc	desc;
 	Datum	   *elems;
+	OdrSummary *sums;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
@@ -300,13 +512,17 @@ odr_at_finalfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "odr_at_finalfn: result is not an array");
 	desc = lookup_rowtype_tupdesc(elemtype, -1);
 	elems = palloc(sizeof(Datum) * Max(st->n, 1));
+	/* window sums plus the segments not folded yet; the state is not changed */
+	sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
+	memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
+	at_fold_into(st, sums);
 	for (int i = 0; i < st->n; i++)
 	{
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 		OdrSummary *copy = palloc(sizeof(OdrSummary));
 
-		memcpy(copy, &st->sums[i], sizeof(OdrSummary));
+		memcpy(copy, &sums[i], sizeof(OdrSummary));
 		values[0] = DateADTGetDatum(st->as_of[i]);
 		values[1] = OdrSummaryPGetDatum(copy);
 		elems[i] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));

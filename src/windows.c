@@ -430,33 +430,83 @@ odr_at_combinefn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
-/* Serialised state (between the processes of one server): n, days, dates, summaries. */
+/*
+ * Serialised state (between the processes of one server): n, days, the
+ * dates, then each window's 18 counts as variable-length integers (7 bits a
+ * byte, zigzag for the sign), so the partial states that parallel workers
+ * send to the leader take some 25 bytes a window instead of 152: a day's or
+ * a month's counts are small numbers.
+ */
+static char *
+put_varint(char *p, int64 v)
+{
+	uint64		u = ((uint64) v << 1) ^ (uint64) (v >> 63);
+
+	while (u >= 0x80)
+	{
+		*p++ = (char) ((u & 0x7f) | 0x80);
+		u >>= 7;
+	}
+	*p++ = (char) u;
+	return p;
+}
+
+static const char *
+get_varint(const char *p, const char *end, int64 *v)
+{
+	uint64		u = 0;
+
+	for (int shift = 0; shift < 64; shift += 7)
+	{
+		uint8		c;
+
+		if (p >= end)
+			elog(ERROR, "odr_at_deserialfn: state ends inside a number");
+		c = (uint8) *p++;
+		u |= (uint64) (c & 0x7f) << shift;
+		if ((c & 0x80) == 0)
+		{
+			*v = (int64) (u >> 1) ^ -(int64) (u & 1);
+			return p;
+		}
+	}
+	elog(ERROR, "odr_at_deserialfn: a number of more than 64 bits");
+	return p;					/* keep the compiler quiet */
+}
+
+#define AT_VARINT_MAX 10
+
 PG_FUNCTION_INFO_V1(odr_at_serialfn);
 Datum
 odr_at_serialfn(PG_FUNCTION_ARGS)
 {
 	AtState    *st = (AtState *) PG_GETARG_POINTER(0);
-	Size		len = 2 * sizeof(int32) + sizeof(DateADT) * st->n + sizeof(OdrSummary) * st->n;
-	bytea	   *out = palloc(VARHDRSZ + len);
+	OdrSummary *sums = st->sums;
+	Size		max = 2 * sizeof(int32) + sizeof(DateADT) * st->n +
+		(Size) st->n * ODR_SUMMARY_NCOUNTS * AT_VARINT_MAX;
+	bytea	   *out = palloc(VARHDRSZ + max);
 	char	   *p = VARDATA(out);
 
-	SET_VARSIZE(out, VARHDRSZ + len);
+	/* the segments, folded into a copy (the state itself is left alone) */
+	if (st->layout != NULL)
+	{
+		sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
+		memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
+		at_fold_into(st, sums);
+	}
 	memcpy(p, &st->n, sizeof(int32));
 	memcpy(p + sizeof(int32), &st->days, sizeof(int32));
 	p += 2 * sizeof(int32);
 	memcpy(p, st->as_of, sizeof(DateADT) * st->n);
 	p += sizeof(DateADT) * st->n;
-	memcpy(p, st->sums, sizeof(OdrSummary) * st->n);
-	/* the segments, folded into the copy (the state itself is left alone) */
-	if (st->layout != NULL)
+	for (int i = 0; i < st->n; i++)
 	{
-		OdrSummary *sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
+		const int64_t *c = odr_summary_counts_const(&sums[i]);
 
-		memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
-		at_fold_into(st, sums);
-		memcpy(p, sums, sizeof(OdrSummary) * st->n);
-		pfree(sums);
+		for (int f = 0; f < ODR_SUMMARY_NCOUNTS; f++)
+			p = put_varint(p, c[f]);
 	}
+	SET_VARSIZE(out, p - (char *) out);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -466,7 +516,7 @@ odr_at_deserialfn(PG_FUNCTION_ARGS)
 {
 	bytea	   *in = PG_GETARG_BYTEA_PP(0);
 	const char *p = VARDATA_ANY(in);
-	Size		len = VARSIZE_ANY_EXHDR(in);
+	const char *end = p + VARSIZE_ANY_EXHDR(in);
 	MemoryContext aggcxt;
 	int32		n,
 				days;
@@ -474,17 +524,30 @@ odr_at_deserialfn(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "odr_at_deserialfn called outside an aggregate");
-	if (len < 2 * sizeof(int32))
-		elog(ERROR, "odr_at_deserialfn: state of %zu bytes", len);
+	if (end - p < (ptrdiff_t) (2 * sizeof(int32)))
+		elog(ERROR, "odr_at_deserialfn: state of %zu bytes", (size_t) (end - p));
 	memcpy(&n, p, sizeof(int32));
 	memcpy(&days, p + sizeof(int32), sizeof(int32));
-	if (n < 0 || len != 2 * sizeof(int32) + (sizeof(DateADT) + sizeof(OdrSummary)) * (Size) n)
-		elog(ERROR, "odr_at_deserialfn: state of %zu bytes for %d dates", len, n);
-	st = at_state_alloc(CurrentMemoryContext, n, days);
 	p += 2 * sizeof(int32);
+	if (n < 0 || (Size) (end - p) < sizeof(DateADT) * (Size) n)
+		elog(ERROR, "odr_at_deserialfn: state too short for %d dates", n);
+	st = at_state_alloc(CurrentMemoryContext, n, days);
 	memcpy(st->as_of, p, sizeof(DateADT) * n);
 	p += sizeof(DateADT) * n;
-	memcpy(st->sums, p, sizeof(OdrSummary) * n);
+	for (int i = 0; i < n; i++)
+	{
+		int64_t    *c = odr_summary_counts(&st->sums[i]);
+
+		for (int f = 0; f < ODR_SUMMARY_NCOUNTS; f++)
+		{
+			int64		v;
+
+			p = get_varint(p, end, &v);
+			c[f] = v;
+		}
+	}
+	if (p != end)
+		elog(ERROR, "odr_at_deserialfn: %zu bytes left over", (size_t) (end - p));
 	PG_RETURN_POINTER(st);
 }
 
@@ -520,11 +583,10 @@ odr_at_finalfn(PG_FUNCTION_ARGS)
 	{
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
-		OdrSummary *copy = palloc(sizeof(OdrSummary));
 
-		memcpy(copy, &sums[i], sizeof(OdrSummary));
+		/* heap_form_tuple copies the summary into the element */
 		values[0] = DateADTGetDatum(st->as_of[i]);
-		values[1] = OdrSummaryPGetDatum(copy);
+		values[1] = OdrSummaryPGetDatum(&sums[i]);
 		elems[i] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 	}
 	ReleaseTupleDesc(desc);

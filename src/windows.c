@@ -6,16 +6,17 @@
  *     -> odr_assessment[]  (as_of date, summary odr_summary), one per date
  *
  * The windows [as_of - days + 1, as_of] cut the calendar into segments: runs
- * of days that lie in the same set of windows.  Each input row is added to
- * the summary of its day's segment only (one addition, the segment found
- * through a day -> segment table), and the segments are folded into the
- * windows they belong to when the state is serialised, combined or
- * finished, so twelve month ends cost one pass over the rows and one
- * addition per row, instead of one join row (or three additions) per window
- * containing the day.  The layout (segments and their windows) depends only
- * on the dates and the length, so it is built once per call site and shared
- * by every group.  The state is internal with serialise / deserialise, so
- * the aggregates run in parallel.
+ * of days that lie in the same set of windows.  Rows of one segment in a
+ * row (rows in day order, as a per-day table sorted by seller and day gives
+ * them) are added to one pending summary, which goes to the segment's
+ * windows when a row of another segment comes or the state is finished:
+ * twelve month ends cost one pass over the rows and about one addition per
+ * row, instead of one join row (or three additions) per window containing
+ * the day; rows in any order still give the same result.  The layout
+ * (segments and their windows, a day -> segment table) depends only on the
+ * dates and the length, so it is built once per call site and shared by
+ * every group.  The state is internal with serialise / deserialise (compact
+ * counts), so the aggregates run in parallel.
  */
 #include "odr.h"
 
@@ -51,9 +52,10 @@ typedef struct AtState
 	int32		n;				/* number of dates */
 	int32		days;			/* window length */
 	DateADT    *as_of;			/* sorted, distinct */
-	OdrSummary *sums;			/* one per date: folded segments */
-	const AtLayout *layout;		/* NULL once every segment is folded */
-	OdrSummary *segs;			/* one per segment of layout, not folded yet */
+	OdrSummary *sums;			/* one per date */
+	const AtLayout *layout;		/* NULL: rows go straight to the windows */
+	int32		pending_seg;	/* segment of pending, -1 = none */
+	OdrSummary	pending;		/* rows of pending_seg not in sums yet */
 } AtState;
 
 static int
@@ -78,7 +80,7 @@ at_state_alloc(MemoryContext cxt, int n, int days)
 	for (int i = 0; i < n; i++)
 		odr_summary_init(&st->sums[i]);
 	st->layout = NULL;
-	st->segs = NULL;
+	st->pending_seg = -1;
 	return st;
 }
 
@@ -216,31 +218,34 @@ at_sum(OdrSummary *a, const OdrSummary *b)
 		odr_raise(status, &err, ODR_IN_ARGUMENT);
 }
 
-/* Add the not yet folded segments of st into window sums out[]. */
+/* Add the pending rows of st to the window sums out[] (st is not changed). */
 static void
 at_fold_into(const AtState *st, OdrSummary *out)
 {
-	const AtLayout *l = st->layout;
-
-	if (l == NULL)
+	if (st->pending_seg < 0)
 		return;
-	for (int k = 0; k < l->nseg; k++)
+	for (int i = st->layout->seg_lo[st->pending_seg]; i <= st->layout->seg_hi[st->pending_seg]; i++)
+		at_sum(&out[i], &st->pending);
+}
+
+/* Move the pending rows into the windows. */
+static void
+at_flush(AtState *st)
+{
+	at_fold_into(st, st->sums);
+	if (st->pending_seg >= 0)
 	{
-		if (st->segs[k].orders == 0 &&
-			memcmp(&st->segs[k], &st->segs[l->nseg], sizeof(OdrSummary)) == 0)
-			continue;			/* an empty segment adds nothing */
-		for (int i = l->seg_lo[k]; i <= l->seg_hi[k]; i++)
-			at_sum(&out[i], &st->segs[k]);
+		odr_summary_init(&st->pending);
+		st->pending_seg = -1;
 	}
 }
 
-/* Fold the segments into the windows, for good (before combining). */
+/* Fold for good (before combining): rows go straight to the windows after. */
 static void
 at_fold(AtState *st)
 {
-	at_fold_into(st, st->sums);
+	at_flush(st);
 	st->layout = NULL;
-	st->segs = NULL;
 }
 
 /* The layout for these dates: the call site's cached one when it matches. */
@@ -316,10 +321,7 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 	}
 	st->n = m;
 	st->layout = at_layout_for(fcinfo, cxt, st->as_of, st->n, days);
-	/* one summary per segment, plus an empty one to compare with */
-	st->segs = MemoryContextAlloc(cxt, sizeof(OdrSummary) * (st->layout->nseg + 1));
-	for (int k = 0; k <= st->layout->nseg; k++)
-		odr_summary_init(&st->segs[k]);
+	odr_summary_init(&st->pending);
 	return st;
 }
 
@@ -331,11 +333,18 @@ at_add(AtState *st, DateADT day, const OdrSummary *s)
 	{
 		int			k = at_segment(st->layout, day);
 
-		if (k >= 0)
-			at_sum(&st->segs[k], s);
+		if (k < 0)
+			return;				/* in no window */
+		if (k != st->pending_seg)
+		{
+			/* another segment: the pending rows go to their windows */
+			at_flush(st);
+			st->pending_seg = k;
+		}
+		at_sum(&st->pending, s);
 		return;
 	}
-	/* folded already (a state reused after its final function): each window */
+	/* no layout (a state that was combined): each window */
 	for (int i = first_on_or_after(st->as_of, st->n, day);
 		 i < st->n && st->as_of[i] <= (int64) day + st->days - 1; i++)
 		at_sum(&st->sums[i], s);

@@ -10,7 +10,7 @@ trap 'rm -f "$file"' EXIT
 q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 
 q -d postgres -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $dst" -c "CREATE DATABASE $src" -c "CREATE DATABASE $dst"
-q -d $src <<'SQL'
+q -d $src >/dev/null <<'SQL'
 CREATE EXTENSION odr;
 CREATE TABLE orders AS
 SELECT g AS id, g % 10 AS seller, date '2026-08-01' + g % 90 AS day,
@@ -24,6 +24,7 @@ CREATE UNIQUE INDEX ON monthly (seller);
 INSERT INTO odr_policy (name, description, min_orders, excellent_below, good_below, pass_below)
 VALUES ('house', 'our own bands', 50, 0.02, 0.05, 0.5);
 INSERT INTO odr_policy_condition VALUES ('house', 'good', 'positive_feedback_rate', 'min', 0.3);
+SELECT count(*) AS views FROM odr_create_warehouse('orders', 'seller', 'day', 'd', prefix => 'wh_', policy => 'house');
 SQL
 "$BIN/pg_dump" -Fc -d $src -f "$file"
 "$BIN/pg_restore" -d $dst --exit-on-error "$file"
@@ -41,8 +42,11 @@ check "per-day summaries restored (odr_summary column)" "SELECT md5(string_agg(s
 check "materialised view restored" "SELECT md5(string_agg(seller || s::text, ',' ORDER BY seller)) FROM monthly"
 check "user policy restored, built-in not duplicated" "SELECT string_agg(name || min_orders || excellent_below || good_below || pass_below || builtin, ';' ORDER BY name) FROM odr_policy"
 check "policy condition restored" "SELECT string_agg(policy || tier || metric || bound || value, ';') FROM odr_policy_condition"
+check "warehouse restored: per-day summaries (odr_create_warehouse)" "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM wh_daily t"
+check "warehouse restored: month ends, daily history, tier changes, scorecard, projection under the user policy" \
+  "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT t::text AS x FROM wh_month_end t UNION ALL SELECT t::text FROM wh_daily_history t UNION ALL SELECT t::text FROM wh_tier_changes t UNION ALL SELECT t::text FROM wh_scorecard t UNION ALL SELECT t::text FROM wh_projection t) u"
 check "tiers under the user policy agree" "SELECT string_agg(seller || ':' || odr_tier(s, 'house'), ',' ORDER BY seller) FROM monthly"
 n=$((n + 1))
-if q -d $dst -c "REFRESH MATERIALIZED VIEW CONCURRENTLY monthly" >/dev/null; then echo "ok $n - restored view refreshes concurrently"; else echo "not ok $n - restored view refreshes concurrently"; fi
+if q -d $dst -c "REFRESH MATERIALIZED VIEW CONCURRENTLY monthly" -c "REFRESH MATERIALIZED VIEW CONCURRENTLY wh_daily" >/dev/null; then echo "ok $n - restored views refresh concurrently"; else echo "not ok $n - restored views refresh concurrently"; fi
 echo "1..$n"
 q -d postgres -c "DROP DATABASE $src" -c "DROP DATABASE $dst"

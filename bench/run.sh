@@ -306,6 +306,11 @@ load() { # SCHEMA ROWS SELLERS -> sets load_ms, wh_ms, dc_ms
   t0=$(date +%s%N)
   PGOPTIONS="-c search_path=$schema,public" psqlq -f "$here/sql/daily_counts.sql" >/dev/null
   dc_ms=$((($(date +%s%N) - t0) / 1000000))
+  # A vacuumed warehouse (every page all-visible), as a nightly job leaves it;
+  # a VACUUM in the session that built the tables can leave the visibility
+  # map unset, so once more from a new session, for every table read.
+  psqlq -c "SET search_path = $schema, public" \
+        -c "VACUUM bench_orders" -c "VACUUM odr_daily" -c "VACUUM bench_daily_counts"
 }
 
 main=m$ROWS
@@ -343,6 +348,8 @@ FROM pg_class c WHERE c.oid = 'odr_daily'::regclass;
 SELECT format('| bench_daily_counts (plain per seller and day) | %s rows, %s (%s bytes a row) |', c.reltuples::bigint,
               pg_size_pretty(pg_table_size(c.oid)), round(pg_table_size(c.oid) / greatest(c.reltuples, 1)))
 FROM pg_class c WHERE c.oid = 'bench_daily_counts'::regclass;
+SELECT format('| pages all-visible (after VACUUM) | %s |', string_agg(format('%s %s of %s', relname, relallvisible, relpages), ', ' ORDER BY relname))
+FROM pg_class WHERE oid IN ('bench_orders'::regclass, 'odr_daily'::regclass, 'bench_daily_counts'::regclass);
 SQL
 )
 
@@ -367,8 +374,6 @@ plan P2.plain "$main" "" p2_plain
 
 log "P3 daily rolling 90-day history for every seller"
 check P3 "$main" "day, seller_id, orders, defective, odr, tier::text" "" p3_odr p3_plain
-check P3r "$main" "day, seller_id, orders, defective, odr, tier::text" "" p3_odr_rows p3_plain
-check P3s "$main" "day, seller_id, orders, defective, odr, tier::text" "" p3_plain_rows p3_plain
 bench P3 "$main" "odr||p3_odr" "plain||p3_plain" "floor||p3_floor"
 plan P3.odr "$main" "" p3_odr
 plan P3.plain "$main" "" p3_plain
@@ -404,23 +409,6 @@ maybe_profile "$p3_met" P3 "$main" p3_odr
 maybe_profile "$p4_met" P4 "$main" p1_odr
 [ "$PROFILE" = never ] || maybe_profile no P1 "$main" p1_odr
 
-
-log "P2, P3 with the per-day tables in (seller_id, day) order, and P3's proposed shape"
-# a second warehouse and plain daily counts over the same orders (a view of them) in
-# schema ${main}s, both clustered on (seller_id, day); run side by side with the originals
-sorted=${main}s
-psqlq -c "DROP SCHEMA IF EXISTS $sorted CASCADE" -c "CREATE SCHEMA $sorted" \
-      -c "CREATE VIEW $sorted.bench_orders AS SELECT * FROM $main.bench_orders" 2>/dev/null
-PGOPTIONS="-c search_path=$sorted,public" psqlq -f "$here/sql/warehouse.sql" >/dev/null
-PGOPTIONS="-c search_path=$sorted,public" psqlq -f "$here/sql/daily_counts.sql" >/dev/null
-psqlq -c "SET search_path = $sorted, public" -c "CLUSTER odr_daily USING odr_daily_key" -c "VACUUM (ANALYZE) odr_daily" \
-      -c "CLUSTER bench_daily_counts USING bench_daily_counts_key" -c "VACUUM (ANALYZE) bench_daily_counts"
-check C "$sorted" "as_of, seller_id, orders, defective, odr, tier::text" "WHERE orders > 0" p2_odr_view p2_plain_daily
-S="SET search_path = $sorted, public;"
-bench C "$main" "p2_view_hash||p2_odr_view" "p2_view_sorted|$S|p2_odr_view" "p2_floor_hash||p2_floor" "p2_floor_sorted|$S|p2_floor" \
-  "p3_odr_hash||p3_odr" "p3_plain_hash||p3_plain" "p3_odr_sorted|$S|p3_odr" "p3_plain_sorted|$S|p3_plain" \
-  "p3_odr_rows_hash||p3_odr_rows" "p3_plain_rows_hash||p3_plain_rows" "p3_odr_rows_sorted|$S|p3_odr_rows" "p3_plain_rows_sorted|$S|p3_plain_rows"
-psqlq -c "DROP SCHEMA $sorted CASCADE" 2>/dev/null
 
 log "P5 summary size and backend memory"
 summary_size=$(val "SELECT pg_column_size('()'::odr_summary)")
@@ -667,31 +655,6 @@ plain SQL over \`bench_daily_counts\` (same grid of days, same frame):
 $(sqlblock p3_plain)
 floor (the same rows, grid, sort and frame with count()):
 $(sqlblock p3_floor)
-the proposed shape, odr and plain (not part of the target; see Findings):
-$(sqlblock p3_odr_rows)
-$(sqlblock p3_plain_rows)
-
-### Physical order of the per-day tables, and the proposed daily-history shape
-
-The same P2 and P3 queries over a second warehouse and a second \`bench_daily_counts\` built from the same
-orders and then rewritten in (seller_id, day) order (\`CLUSTER odr_daily USING odr_daily_key\`, likewise
-for the daily counts; what building the materialised view with \`ORDER BY 1, 2\` gives), side by side
-with the tables as built (hash order), all variants interleaved in one session. P3 also in the shape
-proposed in Findings (fix 2: a dense grid LEFT JOIN the per-day rows, a ROWS frame), for odr and for
-plain. Every variant gives the same rows (checked above: P3, P3r, P3s, C).
-
-| query | per-day tables as built (hash order) | in (seller_id, day) order | sorted / as built |
-|---|---|---|---|
-| P2 \`odr_month_end\` | $(cell "$res/C.p2_view_hash.ms") | $(cell "$res/C.p2_view_sorted.ms") | $(ratio "$(m C.p2_view_sorted)" "$(m C.p2_view_hash)") |
-| P2 floor | $(cell "$res/C.p2_floor_hash.ms") | $(cell "$res/C.p2_floor_sorted.ms") | $(ratio "$(m C.p2_floor_sorted)" "$(m C.p2_floor_hash)") |
-| P3 odr, current view | $(cell "$res/C.p3_odr_hash.ms") | $(cell "$res/C.p3_odr_sorted.ms") | $(ratio "$(m C.p3_odr_sorted)" "$(m C.p3_odr_hash)") |
-| P3 plain, same shape | $(cell "$res/C.p3_plain_hash.ms") | $(cell "$res/C.p3_plain_sorted.ms") | $(ratio "$(m C.p3_plain_sorted)" "$(m C.p3_plain_hash)") |
-| P3 odr, proposed shape | $(cell "$res/C.p3_odr_rows_hash.ms") | $(cell "$res/C.p3_odr_rows_sorted.ms") | $(ratio "$(m C.p3_odr_rows_sorted)" "$(m C.p3_odr_rows_hash)") |
-| P3 plain, proposed shape | $(cell "$res/C.p3_plain_rows_hash.ms") | $(cell "$res/C.p3_plain_rows_sorted.ms") | $(ratio "$(m C.p3_plain_rows_sorted)" "$(m C.p3_plain_rows_hash)") |
-| P2 plain over raw orders / \`odr_month_end\` | $(awk -v a="$p2_plain" -v b="$(m C.p2_view_hash)" 'BEGIN {printf "%.1fx", a / b}') | $(awk -v a="$p2_plain" -v b="$(m C.p2_view_sorted)" 'BEGIN {printf "%.1fx", a / b}') | |
-| P3 odr / plain, current shape | $(ratio "$(m C.p3_odr_hash)" "$(m C.p3_plain_hash)") | $(ratio "$(m C.p3_odr_sorted)" "$(m C.p3_plain_sorted)") | |
-| P3 odr / plain, proposed shape | $(ratio "$(m C.p3_odr_rows_hash)" "$(m C.p3_plain_rows_hash)") | $(ratio "$(m C.p3_odr_rows_sorted)" "$(m C.p3_plain_rows_sorted)") | |
-| P3 odr proposed shape, sorted / odr current view, as built | | | $(ratio "$(m C.p3_odr_rows_sorted)" "$(m C.p3_odr_hash)") |
 
 <details><summary>plans: odr, plain</summary>
 

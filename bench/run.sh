@@ -348,8 +348,6 @@ FROM pg_class c WHERE c.oid = 'odr_daily'::regclass;
 SELECT format('| bench_daily_counts (plain per seller and day) | %s rows, %s (%s bytes a row) |', c.reltuples::bigint,
               pg_size_pretty(pg_table_size(c.oid)), round(pg_table_size(c.oid) / greatest(c.reltuples, 1)))
 FROM pg_class c WHERE c.oid = 'bench_daily_counts'::regclass;
-SELECT format('| pages all-visible (after VACUUM) | %s |', string_agg(format('%s %s of %s', relname, relallvisible, relpages), ', ' ORDER BY relname))
-FROM pg_class WHERE oid IN ('bench_orders'::regclass, 'odr_daily'::regclass, 'bench_daily_counts'::regclass);
 SQL
 )
 

@@ -97,7 +97,8 @@ resp_zone(text *zone)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("zone \"%s\" is not a recognized time zone", clipped(zone)),
-				 errhint("Pass the seller's time zone by name, such as 'Asia/Shanghai' (see pg_timezone_names).")));
+				 errdetail("A zone is a time zone name PostgreSQL knows (pg_timezone_names); abbreviations such as CST are not accepted, as they are ambiguous and ignore daylight saving time."),
+				 errhint("Pass the seller's time zone by name, such as 'Asia/Shanghai'.")));
 	return tz;
 }
 

@@ -21,6 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 v=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" odr.control)  # the version being tested
+v_re=${v//./\\.}  # ... as a regular expression
 
 export PGCONNECT_TIMEOUT=10
 export PGOPTIONS="-c client_min_messages=warning -c statement_timeout=120s -c timezone=UTC"
@@ -510,7 +511,7 @@ CREATE USER MAPPING FOR postgres SERVER shard_without_odr OPTIONS (user 'postgre
 SQL
 err=$(qc -c "SELECT t.error_of('SELECT * FROM odr_check_shards()')")
 echo "# $err"
-like "$err" '^55000: odr version mismatch: foreign server "shard_without_odr" has no odr installed, this database has odr 0\.1\.0' \
+like "$err" '^55000: odr version mismatch: foreign server "shard_without_odr" has no odr installed, this database has odr '"$v_re" \
   "e. a server without odr: 55000 naming the server and both versions (its extensions 'plpgsql, ODR' parsed as postgres_fdw does)"
 
 qc <<SQL
@@ -521,7 +522,7 @@ CREATE FOREIGN TABLE probe_old (seller_id int, defects odr_defects) SERVER shard
 SQL
 err=$(qc -c "SELECT t.error_of('SELECT * FROM odr_check_shards()')")
 echo "# $err"
-like "$err" '^55000: odr version mismatch: foreign server "shard_old_odr" has odr 0\.0\.9, this database has odr 0\.1\.0' \
+like "$err" '^55000: odr version mismatch: foreign server "shard_old_odr" has odr 0\.0\.9, this database has odr '"$v_re" \
   "e. a server with another odr version: 55000 naming the server and both versions"
 like "$err" ' / .*"shard_old_odr": odr 0\.0\.9; "shard_without_odr": odr not installed\.$' \
   "e. two differing servers: the first is named, the detail lists both"
@@ -544,7 +545,7 @@ like "$err" 'function public\.odr_agg\(odr_ext\.odr_defects\) does not exist' \
   "e. why the schema matters: the shipped query names public.odr_agg, missing where odr is in another schema"
 err=$(qc -c "SELECT t.error_of('SELECT * FROM odr_check_shards()')")
 echo "# $err"
-like "$err" '^55000: odr schema mismatch: foreign server "shard_odr_elsewhere" has odr 0\.1\.0 in schema "odr_ext", this database has it in schema "public"' \
+like "$err" '^55000: odr schema mismatch: foreign server "shard_odr_elsewhere" has odr '"$v_re"' in schema "odr_ext", this database has it in schema "public"' \
   "e. odr in another schema on a server: 55000 naming the server and both schemas"
 qc -c "DROP SERVER shard_odr_elsewhere CASCADE"
 

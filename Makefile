@@ -22,7 +22,8 @@ REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers 
 REGRESS += stars_response
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
-EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/unit/response_test test/fuzz/bin results regression.diffs regression.out
+EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out
+EXTRA_CLEAN += test/unit/response_test
 
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)

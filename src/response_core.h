@@ -28,8 +28,8 @@
  * Memory: the state allocates through a realloc-like callback (the
  * aggregate's memory context in the glue, realloc in the unit tests).  Each
  * kept message costs one 16-byte record; each distinct buyer key is stored
- * once (interned: its bytes, a 12-byte entry and up to two 4-byte hash slots),
- * and records refer to buyers by index, so two buyers never share a
+ * once (interned: its bytes, a 12-byte entry and two to four 4-byte hash
+ * slots), and records refer to buyers by index, so two buyers never share a
  * conversation whatever their hashes.  Arrays grow by doubling.
  */
 #ifndef RESPONSE_CORE_H

@@ -5,6 +5,7 @@ EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(dir $
 
 MODULE_big = odr
 OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o src/calendar.o src/windows.o
+OBJS += src/response_core.o src/response.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
@@ -18,9 +19,11 @@ DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 
 # pg_regress inputs are sql/<test>.sql; the install script is sql/odr.sql.
 REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse
+REGRESS += stars_response
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out
+EXTRA_CLEAN += test/unit/response_test
 
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -34,8 +37,13 @@ test/unit/core_test: test/unit/core_test.c src/odr_core.c src/odr_core.h
 	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/core_test.c src/odr_core.c -lm
 
 .PHONY: unit prove
-unit: test/unit/core_test
+unit: test/unit/core_test test/unit/response_test
 	test/unit/core_test
+	test/unit/response_test
+
+# S4 response rate core (plain C, TAP)
+test/unit/response_test: test/unit/response_test.c src/response_core.c src/response_core.h src/odr_core.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/response_test.c src/response_core.c
 
 # pgTAP suites, against the server PG* points at.
 prove:

@@ -59,6 +59,8 @@ tap "version" check_version
 
 make -s PG_CONFIG="$PG_CONFIG" test/unit/core_test
 tap "unit tests (plain C, no server)" test/unit/core_test
+make -s PG_CONFIG="$PG_CONFIG" test/unit/response_test
+tap "unit tests: S4 response rate (plain C, no server)" test/unit/response_test
 
 # a short libFuzzer pass over the core (make fuzz runs longer)
 fuzz_short() {

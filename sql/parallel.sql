@@ -6,6 +6,7 @@ SELECT g AS id, g % 13 AS seller,
                     arbitration_seller_responsible => g % 82 = 0) AS d
 FROM generate_series(1, 100000) g;
 ANALYZE p_orders;
+SET work_mem = '4MB';  -- the plans shown below, whatever the server's setting
 SET max_parallel_workers_per_gather = 0;  -- the serial reference
 CREATE TEMP TABLE serial_result AS
 SELECT seller, odr_agg(d) AS s FROM p_orders GROUP BY seller;

@@ -64,7 +64,7 @@ fuzz:
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  test/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=test/fuzz/findings/ \
 	    test/fuzz/bin/corpus_$$t 2>test/fuzz/bin/fuzz_$$t.log || { tail -30 test/fuzz/bin/fuzz_$$t.log; exit 1; }; \
-	  grep -E '^Done' test/fuzz/bin/fuzz_$$t.log; \
+	  grep -aE '^Done' test/fuzz/bin/fuzz_$$t.log; \
 	done
 
 # Benchmarks (bench/README.md): odr vs plain SQL vs the bare scan, as ratios.

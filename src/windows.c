@@ -45,6 +45,9 @@ typedef struct AtLayout
 	DateADT		first;			/* first day of the table */
 	int32		span;			/* days in the table, 0 = no table */
 	int16	   *seg_of;			/* day - first -> segment, -1 = none */
+	ArrayType  *raw;			/* the as_of argument it was built from, */
+	int32		raw_days;		/* and days: the next group with the same */
+								/* bytes reuses it without reading them */
 } AtLayout;
 
 typedef struct AtState
@@ -250,7 +253,8 @@ at_fold(AtState *st)
 
 /* The layout for these dates: the call site's cached one when it matches. */
 static const AtLayout *
-at_layout_for(FunctionCallInfo fcinfo, MemoryContext aggcxt, const DateADT *as_of, int n, int32 days)
+at_layout_for(FunctionCallInfo fcinfo, MemoryContext aggcxt, const DateADT *as_of, int n, int32 days,
+			  const ArrayType *raw)
 {
 	AtLayout   *cached = (AtLayout *) fcinfo->flinfo->fn_extra;
 
@@ -260,6 +264,9 @@ at_layout_for(FunctionCallInfo fcinfo, MemoryContext aggcxt, const DateADT *as_o
 	if (cached == NULL)
 	{
 		cached = at_layout_build(fcinfo->flinfo->fn_mcxt, as_of, n, days);
+		cached->raw = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE(raw));
+		memcpy(cached->raw, raw, VARSIZE(raw));
+		cached->raw_days = days;
 		fcinfo->flinfo->fn_extra = cached;
 		return cached;
 	}
@@ -294,6 +301,29 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 				 errmsg("days %d is not a positive number of days", PG_GETARG_INT32(4))));
 	days = PG_GETARG_INT32(4);
 	arr = PG_GETARG_ARRAYTYPE_P(3);
+
+	/* the same dates as the call site's last group (the usual case) */
+	{
+		const AtLayout *cached = (const AtLayout *) fcinfo->flinfo->fn_extra;
+
+		if (cached != NULL && cached->raw != NULL && cached->raw_days == days &&
+			VARSIZE(cached->raw) == VARSIZE(arr) &&
+			memcmp(cached->raw, arr, VARSIZE(arr)) == 0)
+		{
+			st = MemoryContextAlloc(cxt, sizeof(AtState));
+			st->n = cached->n;
+			st->days = days;
+			st->as_of = cached->as_of;	/* shared, read only */
+			st->sums = MemoryContextAlloc(cxt, sizeof(OdrSummary) * Max(cached->n, 1));
+			for (int i = 0; i < cached->n; i++)
+				odr_summary_init(&st->sums[i]);
+			st->layout = cached;
+			st->pending_seg = -1;
+			odr_summary_init(&st->pending);
+			return st;
+		}
+	}
+
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -320,7 +350,7 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 			st->as_of[m++] = st->as_of[i];
 	}
 	st->n = m;
-	st->layout = at_layout_for(fcinfo, cxt, st->as_of, st->n, days);
+	st->layout = at_layout_for(fcinfo, cxt, st->as_of, st->n, days, arr);
 	odr_summary_init(&st->pending);
 	return st;
 }
@@ -496,8 +526,8 @@ odr_at_serialfn(PG_FUNCTION_ARGS)
 	bytea	   *out = palloc(VARHDRSZ + max);
 	char	   *p = VARDATA(out);
 
-	/* the segments, folded into a copy (the state itself is left alone) */
-	if (st->layout != NULL)
+	/* the pending rows, folded into a copy (the state itself is left alone) */
+	if (st->pending_seg >= 0)
 	{
 		sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
 		memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
@@ -585,9 +615,13 @@ odr_at_finalfn(PG_FUNCTION_ARGS)
 	desc = lookup_rowtype_tupdesc(elemtype, -1);
 	elems = palloc(sizeof(Datum) * Max(st->n, 1));
 	/* window sums plus the segments not folded yet; the state is not changed */
-	sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
-	memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
-	at_fold_into(st, sums);
+	sums = st->sums;
+	if (st->pending_seg >= 0)
+	{
+		sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
+		memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
+		at_fold_into(st, sums);
+	}
 	for (int i = 0; i < st->n; i++)
 	{
 		Datum		values[2];

@@ -803,13 +803,12 @@ BEGIN
 		SELECT a.as_of, x.seller_id, a.summary,
 		       @extschema@.odr_orders(a.summary) AS orders, @extschema@.odr_defective(a.summary) AS defective,
 		       @extschema@.odr_rate(a.summary) AS odr, %s AS tier
-		FROM (SELECT d.seller_id, min(d.day) AS first_day,
-		             @extschema@.odr_rollup_at(d.day, d.summary, e.month_ends, %s) AS assessments
+		FROM (SELECT d.seller_id,
+		             @extschema@.odr_rollup_at(d.day, d.summary, e.month_ends, %s, true) AS assessments  -- since_first_day
 		      FROM %s AS d,
 		           (SELECT ARRAY(SELECT @extschema@.odr_month_ends(min(day), max(day)) FROM %s) AS month_ends) AS e
 		      GROUP BY d.seller_id) AS x,
-		     unnest(x.assessments) AS a
-		WHERE a.as_of >= x.first_day$q$,
+		     unnest(x.assessments) AS a$q$,
 		nsp, prefix || 'month_end', format(tier_of, 'a.summary'), window_days, daily, daily);
 	EXECUTE q;
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'month_end',
@@ -951,6 +950,49 @@ CREATE AGGREGATE odr_rollup_at(day date, summary odr_summary, as_of date[], days
 );
 COMMENT ON AGGREGATE odr_rollup_at(date, odr_summary, date[], integer) IS
 	'A1, A2: odr_agg_at over per-day summaries: every window ending on an as_of date, in one pass; one odr_assessment per date, in date order';
+
+-- ---------------------------------------------------------------------
+-- odr_agg_at / odr_rollup_at since the group's first day (0.2.0)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_at_defects_transfn(internal, date, odr_defects, date[], integer, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_summary_transfn(internal, date, odr_summary, date[], integer, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, date, odr_defects, date[], integer, boolean) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, date, odr_summary, date[], integer, boolean) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, date, odr_defects, date[], integer, boolean) IS 'odr_agg_at (since_first_day) transition';
+COMMENT ON FUNCTION odr_at_summary_transfn(internal, date, odr_summary, date[], integer, boolean) IS 'odr_rollup_at (since_first_day) transition';
+COMMENT ON FUNCTION odr_at_finalfn(internal, date, odr_defects, date[], integer, boolean) IS 'odr_agg_at (since_first_day) final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, date, odr_summary, date[], integer, boolean) IS 'odr_rollup_at (since_first_day) final function';
+
+CREATE AGGREGATE odr_agg_at(day date, defects odr_defects, as_of date[], days integer, since_first_day boolean) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(date, odr_defects, date[], integer, boolean) IS
+	'A1, A2: odr_agg_at; with since_first_day true, only the dates on or after the group''s earliest day (a seller''s assessments since it started)';
+
+CREATE AGGREGATE odr_rollup_at(day date, summary odr_summary, as_of date[], days integer, since_first_day boolean) (
+	SFUNC = odr_at_summary_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_rollup_at(date, odr_summary, date[], integer, boolean) IS
+	'A1, A2: odr_rollup_at; with since_first_day true, only the dates on or after the group''s earliest day (a seller''s assessments since it started)';
 
 -- ---------------------------------------------------------------------
 -- Shards: the same odr everywhere (postgres_fdw)

@@ -84,6 +84,33 @@ FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
            FROM (SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM many_dates) || '{1500-06-30}'::date[], 30) AS s
                  FROM odr_daily GROUP BY seller_id) x, unnest(x.s) a
            WHERE odr_orders(a.summary) > 0) a USING (as_of, seller_id);
+-- since_first_day: only the dates on or after each group's first day, the
+-- same as filtering the full result with min(day); serial and parallel
+CREATE TEMP TABLE since_expected AS
+SELECT x.seller_id, a.as_of, a.summary
+FROM (SELECT seller_id, min(day) AS first_day,
+             odr_rollup_at(day, summary, (SELECT d FROM many_dates), 30) AS s
+      FROM odr_daily GROUP BY seller_id) x, unnest(x.s) a
+WHERE a.as_of >= x.first_day;
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
+FROM since_expected r
+FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
+           FROM (SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM many_dates), 30, true) AS s
+                 FROM odr_daily GROUP BY seller_id) x, unnest(x.s) a) a USING (as_of, seller_id);
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
+FROM since_expected r
+FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
+           FROM (SELECT seller_id, odr_agg_at(finished_on, defects, (SELECT d FROM many_dates), 30, true) AS s
+                 FROM wh_classified GROUP BY seller_id) x, unnest(x.s) a) a USING (as_of, seller_id);
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+SELECT cardinality(odr_rollup_at(day, summary, '{2026-01-31,2026-02-28}', 30, false)) AS all_dates,
+       cardinality(odr_rollup_at(day, summary, '{2026-01-31,2026-02-28}', 30, true)) AS since_first
+FROM odr_daily WHERE day >= '2026-02-01';
 -- as a window aggregate: the final function runs after every row
 SELECT bool_and(odr_orders(a.summary) = (SELECT count(*) FROM wh_classified o
                                         WHERE o.seller_id = x.seller_id AND o.finished_on <= x.day
@@ -190,6 +217,7 @@ SELECT err($q$SELECT odr_report('()', '2026-10-31', 'nope')$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, NULL, 90) FROM wh_classified$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', 0) FROM wh_classified$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', NULL) FROM wh_classified$q$);
+SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', 90, NULL) FROM wh_classified$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01,NULL}', 90) FROM wh_classified$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{infinity}', 90) FROM wh_classified$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{{2026-01-01},{2026-02-01}}', 90) FROM wh_classified$q$);

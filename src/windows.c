@@ -1,9 +1,13 @@
 /*
  * windows.c — assess at many dates in one pass (A1, A2).
  *
- *   odr_agg_at(day date, defects odr_defects, as_of date[], days int)
- *   odr_rollup_at(day date, s odr_summary, as_of date[], days int)
+ *   odr_agg_at(day date, defects odr_defects, as_of date[], days int
+ *              [, since_first_day boolean])
+ *   odr_rollup_at(day date, s odr_summary, as_of date[], days int
+ *                 [, since_first_day boolean])
  *     -> odr_assessment[]  (as_of date, summary odr_summary), one per date
+ *        (with since_first_day, only the dates on or after the group's
+ *        earliest day: a seller's assessments since it started)
  *
  * The windows [as_of - days + 1, as_of] cut the calendar into segments: runs
  * of days that lie in the same set of windows.  Rows of one segment in a
@@ -59,6 +63,9 @@ typedef struct AtState
 	const AtLayout *layout;		/* NULL: rows go straight to the windows */
 	int32		pending_seg;	/* segment of pending, -1 = none */
 	OdrSummary	pending;		/* rows of pending_seg not in sums yet */
+	bool		since_first;	/* leave out dates before first_day */
+	bool		seen;			/* a row with a day came */
+	DateADT		first_day;		/* the earliest day of the group's rows */
 } AtState;
 
 static int
@@ -84,6 +91,9 @@ at_state_alloc(MemoryContext cxt, int n, int days)
 		odr_summary_init(&st->sums[i]);
 	st->layout = NULL;
 	st->pending_seg = -1;
+	st->since_first = false;
+	st->seen = false;
+	st->first_day = 0;
 	return st;
 }
 
@@ -284,6 +294,7 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 	int			n,
 				m = 0;
 	int32		days;
+	bool		since_first = false;
 	AtState    *st;
 
 	if (PG_ARGISNULL(3))
@@ -300,6 +311,14 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("days %d is not a positive number of days", PG_GETARG_INT32(4))));
 	days = PG_GETARG_INT32(4);
+	if (PG_NARGS() > 5)
+	{
+		if (PG_ARGISNULL(5))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("since_first_day must not be NULL")));
+		since_first = PG_GETARG_BOOL(5);
+	}
 	arr = PG_GETARG_ARRAYTYPE_P(3);
 
 	/* the same dates as the call site's last group (the usual case) */
@@ -320,6 +339,9 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 			st->layout = cached;
 			st->pending_seg = -1;
 			odr_summary_init(&st->pending);
+			st->since_first = since_first;
+			st->seen = false;
+			st->first_day = 0;
 			return st;
 		}
 	}
@@ -352,6 +374,7 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 	st->n = m;
 	st->layout = at_layout_for(fcinfo, cxt, st->as_of, st->n, days, arr);
 	odr_summary_init(&st->pending);
+	st->since_first = since_first;
 	return st;
 }
 
@@ -394,6 +417,20 @@ at_transition_state(FunctionCallInfo fcinfo, const char *fname)
 	return (AtState *) PG_GETARG_POINTER(0);
 }
 
+/* The group's first day: every row with a day counts, as min(day) would. */
+static inline void
+at_see_day(AtState *st, FunctionCallInfo fcinfo)
+{
+	if (!PG_ARGISNULL(1))
+	{
+		DateADT		day = PG_GETARG_DATEADT(1);
+
+		if (!st->seen || day < st->first_day)
+			st->first_day = day;
+		st->seen = true;
+	}
+}
+
 /* odr_agg_at transition: one order's verdict */
 PG_FUNCTION_INFO_V1(odr_at_defects_transfn);
 Datum
@@ -401,6 +438,7 @@ odr_at_defects_transfn(PG_FUNCTION_ARGS)
 {
 	AtState    *st = at_transition_state(fcinfo, "odr_at_defects_transfn");
 
+	at_see_day(st, fcinfo);
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
 	{
 		OdrSummary one;
@@ -423,6 +461,7 @@ odr_at_summary_transfn(PG_FUNCTION_ARGS)
 {
 	AtState    *st = at_transition_state(fcinfo, "odr_at_summary_transfn");
 
+	at_see_day(st, fcinfo);
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
 		at_add(st, PG_GETARG_DATEADT(1), PG_GETARG_ODR_SUMMARY_P(2));
 	PG_RETURN_POINTER(st);
@@ -431,7 +470,7 @@ odr_at_summary_transfn(PG_FUNCTION_ARGS)
 static void
 at_check_same(const AtState *a, const AtState *b)
 {
-	if (a->n != b->n || a->days != b->days ||
+	if (a->n != b->n || a->days != b->days || a->since_first != b->since_first ||
 		memcmp(a->as_of, b->as_of, sizeof(DateADT) * a->n) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -458,6 +497,9 @@ odr_at_combinefn(PG_FUNCTION_ARGS)
 		memcpy(a->as_of, b->as_of, sizeof(DateADT) * b->n);
 		memcpy(a->sums, b->sums, sizeof(OdrSummary) * b->n);
 		at_fold_into(b, a->sums);
+		a->since_first = b->since_first;
+		a->seen = b->seen;
+		a->first_day = b->first_day;
 		PG_RETURN_POINTER(a);
 	}
 	a = (AtState *) PG_GETARG_POINTER(0);
@@ -466,6 +508,9 @@ odr_at_combinefn(PG_FUNCTION_ARGS)
 	at_fold_into(b, a->sums);
 	for (int i = 0; i < a->n; i++)
 		at_sum(&a->sums[i], &b->sums[i]);
+	if (b->seen && (!a->seen || b->first_day < a->first_day))
+		a->first_day = b->first_day;
+	a->seen = a->seen || b->seen;
 	PG_RETURN_POINTER(a);
 }
 
@@ -521,7 +566,8 @@ odr_at_serialfn(PG_FUNCTION_ARGS)
 {
 	AtState    *st = (AtState *) PG_GETARG_POINTER(0);
 	OdrSummary *sums = st->sums;
-	Size		max = 2 * sizeof(int32) + sizeof(DateADT) * st->n +
+	int32		flags = (st->since_first ? 1 : 0) | (st->seen ? 2 : 0);
+	Size		max = 4 * sizeof(int32) + sizeof(DateADT) * st->n +
 		(Size) st->n * ODR_SUMMARY_NCOUNTS * AT_VARINT_MAX;
 	bytea	   *out = palloc(VARHDRSZ + max);
 	char	   *p = VARDATA(out);
@@ -535,7 +581,9 @@ odr_at_serialfn(PG_FUNCTION_ARGS)
 	}
 	memcpy(p, &st->n, sizeof(int32));
 	memcpy(p + sizeof(int32), &st->days, sizeof(int32));
-	p += 2 * sizeof(int32);
+	memcpy(p + 2 * sizeof(int32), &flags, sizeof(int32));
+	memcpy(p + 3 * sizeof(int32), &st->first_day, sizeof(int32));
+	p += 4 * sizeof(int32);
 	memcpy(p, st->as_of, sizeof(DateADT) * st->n);
 	p += sizeof(DateADT) * st->n;
 	for (int i = 0; i < st->n; i++)
@@ -558,19 +606,24 @@ odr_at_deserialfn(PG_FUNCTION_ARGS)
 	const char *end = p + VARSIZE_ANY_EXHDR(in);
 	MemoryContext aggcxt;
 	int32		n,
-				days;
+				days,
+				flags;
 	AtState    *st;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "odr_at_deserialfn called outside an aggregate");
-	if (end - p < (ptrdiff_t) (2 * sizeof(int32)))
+	if (end - p < (ptrdiff_t) (4 * sizeof(int32)))
 		elog(ERROR, "odr_at_deserialfn: state of %zu bytes", (size_t) (end - p));
 	memcpy(&n, p, sizeof(int32));
 	memcpy(&days, p + sizeof(int32), sizeof(int32));
-	p += 2 * sizeof(int32);
-	if (n < 0 || (Size) (end - p) < sizeof(DateADT) * (Size) n)
+	memcpy(&flags, p + 2 * sizeof(int32), sizeof(int32));
+	if (n < 0 || (Size) (end - p) < 4 * sizeof(int32) + sizeof(DateADT) * (Size) n)
 		elog(ERROR, "odr_at_deserialfn: state too short for %d dates", n);
 	st = at_state_alloc(CurrentMemoryContext, n, days);
+	st->since_first = (flags & 1) != 0;
+	st->seen = (flags & 2) != 0;
+	memcpy(&st->first_day, p + 3 * sizeof(int32), sizeof(int32));
+	p += 4 * sizeof(int32);
 	memcpy(st->as_of, p, sizeof(DateADT) * n);
 	p += sizeof(DateADT) * n;
 	for (int i = 0; i < n; i++)
@@ -601,6 +654,7 @@ odr_at_finalfn(PG_FUNCTION_ARGS)
 	TupleDesc	desc;
 	Datum	   *elems;
 	OdrSummary *sums;
+	int			m = 0;
 	int16		typlen;
 	bool		typbyval;
 	char		typalign;
@@ -627,12 +681,16 @@ odr_at_finalfn(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
+		/* since_first_day: only the dates on or after the group's first day */
+		if (st->since_first && (!st->seen || st->as_of[i] < st->first_day))
+			continue;
+
 		/* heap_form_tuple copies the summary into the element */
 		values[0] = DateADTGetDatum(st->as_of[i]);
 		values[1] = OdrSummaryPGetDatum(&sums[i]);
-		elems[i] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+		elems[m++] = HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 	}
 	ReleaseTupleDesc(desc);
 	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, st->n, elemtype, typlen, typbyval, typalign));
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, m, elemtype, typlen, typbyval, typalign));
 }

@@ -327,3 +327,197 @@ BEGIN
 	RETURN NEXT format('%I.%I', nsp, prefix || 'projection')::regclass;
 END
 $fn$;
+-- 1688 service stars: the order-based indicators S3, S5, S6, S7
+-- ---------------------------------------------------------------------
+-- The four aggregates share one fixed-size internal state (counts kept apart
+-- for business buyers, levels 3..6) and one combine / serialise / deserialise
+-- function, so they run in parallel and a parallel plan gives the serial
+-- result exactly.
+
+CREATE FUNCTION odr_indicator_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_indicator_serialfn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_indicator_deserialfn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_indicator_rate_finalfn(internal) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_indicator_hours_finalfn(internal) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_indicator_combinefn(internal, internal) IS 'odr_on_time_rate / odr_quality_refund_rate / odr_refund_hours / odr_dispute_rate combine function';
+COMMENT ON FUNCTION odr_indicator_serialfn(internal) IS 'Indicator aggregate state serialisation (parallel query)';
+COMMENT ON FUNCTION odr_indicator_deserialfn(bytea, internal) IS 'Indicator aggregate state deserialisation (parallel query)';
+COMMENT ON FUNCTION odr_indicator_rate_finalfn(internal) IS 'odr_on_time_rate / odr_quality_refund_rate / odr_dispute_rate final function: the weighted share, NULL when no order counts';
+COMMENT ON FUNCTION odr_indicator_hours_finalfn(internal) IS 'odr_refund_hours final function: the weighted mean in hours, NULL when no refund was completed';
+
+-- S3 on-time shipping
+CREATE FUNCTION odr_shipped_on_time(
+	paid_at timestamptz,
+	promised_ship_by timestamptz,
+	shipped_at timestamptz)
+RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_shipped_on_time_fn' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_shipped_on_time(timestamptz, timestamptz, timestamptz) IS
+	'S3: shipped by promised_ship_by, or within 48 hours of paid_at when there is no promise (at the deadline is on time); judged as of now(): an order not shipped yet is late once its deadline has passed, NULL (not counted yet) before. NULL paid_at: NULL (not counted).';
+CREATE FUNCTION odr_shipped_on_time(
+	paid_at timestamptz,
+	promised_ship_by timestamptz,
+	shipped_at timestamptz,
+	as_of timestamptz)
+RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_shipped_on_time_as_of_fn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_shipped_on_time(timestamptz, timestamptz, timestamptz, timestamptz) IS
+	'S3: odr_shipped_on_time judged as of as_of (nothing later is known; as_of infinity: every order not shipped is late). NULL when the order does not count (yet).';
+
+CREATE FUNCTION odr_on_time_transfn(internal, timestamptz, timestamptz, timestamptz, integer) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION odr_on_time_weight_transfn(internal, timestamptz, timestamptz, timestamptz, integer, double precision) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION odr_on_time_as_of_transfn(internal, timestamptz, timestamptz, timestamptz, integer, timestamptz) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_on_time_weight_as_of_transfn(internal, timestamptz, timestamptz, timestamptz, integer, double precision, timestamptz) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_on_time_transfn(internal, timestamptz, timestamptz, timestamptz, integer) IS 'odr_on_time_rate transition (business weight 2, as of now())';
+COMMENT ON FUNCTION odr_on_time_weight_transfn(internal, timestamptz, timestamptz, timestamptz, integer, double precision) IS 'odr_on_time_rate transition (as of now())';
+COMMENT ON FUNCTION odr_on_time_as_of_transfn(internal, timestamptz, timestamptz, timestamptz, integer, timestamptz) IS 'odr_on_time_rate transition (business weight 2)';
+COMMENT ON FUNCTION odr_on_time_weight_as_of_transfn(internal, timestamptz, timestamptz, timestamptz, integer, double precision, timestamptz) IS 'odr_on_time_rate transition';
+
+CREATE AGGREGATE odr_on_time_rate(paid_at timestamptz, promised_ship_by timestamptz, shipped_at timestamptz, buyer_level integer) (
+	SFUNC = odr_on_time_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_rate_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_on_time_rate(timestamptz, timestamptz, timestamptz, integer) IS
+	'S3: weighted share (0..1) of orders shipped on time (odr_shipped_on_time, as of now()); orders of business buyers (buyer_level 3..6) weigh 2, others 1; NULL when no order counts';
+CREATE AGGREGATE odr_on_time_rate(paid_at timestamptz, promised_ship_by timestamptz, shipped_at timestamptz, buyer_level integer, business_weight double precision) (
+	SFUNC = odr_on_time_weight_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_rate_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_on_time_rate(timestamptz, timestamptz, timestamptz, integer, double precision) IS
+	'S3: odr_on_time_rate with orders of business buyers (buyer_level 3..6) weighing business_weight (finite, > 0, the same on every row)';
+CREATE AGGREGATE odr_on_time_rate(paid_at timestamptz, promised_ship_by timestamptz, shipped_at timestamptz, buyer_level integer, as_of timestamptz) (
+	SFUNC = odr_on_time_as_of_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_rate_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_on_time_rate(timestamptz, timestamptz, timestamptz, integer, timestamptz) IS
+	'S3: odr_on_time_rate with every order judged as of as_of instead of now()';
+CREATE AGGREGATE odr_on_time_rate(paid_at timestamptz, promised_ship_by timestamptz, shipped_at timestamptz, buyer_level integer, business_weight double precision, as_of timestamptz) (
+	SFUNC = odr_on_time_weight_as_of_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_rate_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_on_time_rate(timestamptz, timestamptz, timestamptz, integer, double precision, timestamptz) IS
+	'S3: odr_on_time_rate with business_weight, every order judged as of as_of';
+
+-- S5 quality refunds
+CREATE FUNCTION odr_quality_reasons() RETURNS text[]
+	AS 'MODULE_PATHNAME', 'odr_quality_reasons_fn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_quality_reasons() IS
+	'S5: the default quality refund reasons: quality_problem, not_as_described, damaged, counterfeit, poor_workmanship';
+CREATE FUNCTION odr_is_quality_refund(first_refund_reason text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_is_quality_refund_fn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_is_quality_refund(text) IS
+	'S5: the first refund reason is one of odr_quality_reasons() (ASCII case ignored); false for NULL (no refund)';
+CREATE FUNCTION odr_is_quality_refund(first_refund_reason text, quality_reasons text[]) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_is_quality_refund_list_fn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_is_quality_refund(text, text[]) IS
+	'S5: the first refund reason is one of quality_reasons (ASCII case ignored); false for NULL (no refund)';
+
+CREATE FUNCTION odr_quality_refund_transfn(internal, text) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_quality_refund_list_transfn(internal, text, text[]) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_quality_refund_transfn(internal, text) IS 'odr_quality_refund_rate transition (default quality reasons)';
+COMMENT ON FUNCTION odr_quality_refund_list_transfn(internal, text, text[]) IS 'odr_quality_refund_rate transition';
+
+CREATE AGGREGATE odr_quality_refund_rate(first_refund_reason text) (
+	SFUNC = odr_quality_refund_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_rate_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_quality_refund_rate(text) IS
+	'S5: share (0..1) of orders (one row each; NULL reason = no refund) whose first refund reason is one of odr_quality_reasons(); NULL with no rows';
+CREATE AGGREGATE odr_quality_refund_rate(first_refund_reason text, quality_reasons text[]) (
+	SFUNC = odr_quality_refund_list_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_rate_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_quality_refund_rate(text, text[]) IS
+	'S5: odr_quality_refund_rate with your own list of quality reasons';
+
+-- S6 refund hours
+CREATE FUNCTION odr_refund_hours_transfn(internal, timestamptz, timestamptz, integer) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_refund_hours_weight_transfn(internal, timestamptz, timestamptz, integer, double precision) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_refund_hours_transfn(internal, timestamptz, timestamptz, integer) IS 'odr_refund_hours transition (business weight 2)';
+COMMENT ON FUNCTION odr_refund_hours_weight_transfn(internal, timestamptz, timestamptz, integer, double precision) IS 'odr_refund_hours transition';
+
+CREATE AGGREGATE odr_refund_hours(requested_at timestamptz, completed_at timestamptz, buyer_level integer) (
+	SFUNC = odr_refund_hours_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_hours_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_refund_hours(timestamptz, timestamptz, integer) IS
+	'S6: weighted mean hours from refund request to completion; refunds of business buyers (buyer_level 3..6) weigh 2, others 1; not completed yet (NULL completed_at) or no refund: left out; NULL when none is completed';
+CREATE AGGREGATE odr_refund_hours(requested_at timestamptz, completed_at timestamptz, buyer_level integer, business_weight double precision) (
+	SFUNC = odr_refund_hours_weight_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_hours_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_refund_hours(timestamptz, timestamptz, integer, double precision) IS
+	'S6: odr_refund_hours with refunds of business buyers (buyer_level 3..6) weighing business_weight (finite, > 0, the same on every row)';
+
+-- S7 disputes
+CREATE FUNCTION odr_dispute_counted(ruling text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_dispute_counted_fn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_dispute_counted(text) IS
+	'S7: the dispute was ruled the seller''s or both parties'' responsibility (seller, both); false for buyer, none, pending and NULL (no dispute); ASCII case ignored; other text is an error';
+CREATE FUNCTION odr_dispute_transfn(internal, text) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_dispute_transfn(internal, text) IS 'odr_dispute_rate transition';
+CREATE AGGREGATE odr_dispute_rate(ruling text) (
+	SFUNC = odr_dispute_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_indicator_rate_finalfn,
+	COMBINEFUNC = odr_indicator_combinefn,
+	SERIALFUNC = odr_indicator_serialfn,
+	DESERIALFUNC = odr_indicator_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_dispute_rate(text) IS
+	'S7: share (0..1) of orders (one row each; NULL ruling = no dispute) with a dispute ruled the seller''s or both parties'' responsibility; NULL with no rows';

@@ -61,6 +61,8 @@ make -s PG_CONFIG="$PG_CONFIG" test/unit/core_test
 tap "unit tests (plain C, no server)" test/unit/core_test
 make -s PG_CONFIG="$PG_CONFIG" test/unit/response_test
 tap "unit tests: S4 response rate (plain C, no server)" test/unit/response_test
+make -s PG_CONFIG="$PG_CONFIG" test/unit/indicators_test
+tap "unit tests of the 1688 indicators S3, S5, S6, S7 (plain C)" test/unit/indicators_test
 
 # a short libFuzzer pass over the core (make fuzz runs longer)
 fuzz_short() {

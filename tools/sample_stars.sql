@@ -37,7 +37,7 @@ LANGUAGE sql IMMUTABLE
 RETURN ((date '2026-10-02' + d)::timestamp + make_interval(secs => h * 3600)) AT TIME ZONE 'Asia/Shanghai';
 
 CREATE TABLE sample_1688_sellers (
-	seller_id int PRIMARY KEY REFERENCES sample_sellers,
+	seller_id int PRIMARY KEY,  -- a seller of sample_sellers
 	category text NOT NULL,
 	late_shipping double precision NOT NULL,
 	slow_reply double precision NOT NULL,

@@ -7,6 +7,7 @@ MODULE_big = odr
 OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o src/calendar.o src/windows.o
 OBJS += src/response_core.o src/response.o
 OBJS += src/indicators_core.o src/indicators.o
+OBJS += src/peers_core.o src/peers.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
@@ -22,11 +23,13 @@ DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
 REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse
 REGRESS += stars_response
 REGRESS += stars_indicators
+REGRESS += stars_scores
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out
 EXTRA_CLEAN += test/unit/response_test
 EXTRA_CLEAN += test/unit/indicators_test
+EXTRA_CLEAN += test/unit/peers_test
 
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -43,11 +46,15 @@ test/unit/core_test: test/unit/core_test.c src/odr_core.c src/odr_core.h
 test/unit/indicators_test: test/unit/indicators_test.c src/indicators_core.c src/indicators_core.h src/odr_core.h
 	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/indicators_test.c src/indicators_core.c -lm
 
+test/unit/peers_test: test/unit/peers_test.c src/peers_core.c src/peers_core.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/peers_test.c src/peers_core.c -lm
+
 .PHONY: unit prove
-unit: test/unit/core_test test/unit/response_test test/unit/indicators_test
+unit: test/unit/core_test test/unit/response_test test/unit/indicators_test test/unit/peers_test
 	test/unit/core_test
 	test/unit/response_test
 	test/unit/indicators_test
+	test/unit/peers_test
 
 # S4 response rate core (plain C, TAP)
 test/unit/response_test: test/unit/response_test.c src/response_core.c src/response_core.h src/odr_core.h

@@ -521,3 +521,264 @@ CREATE AGGREGATE odr_dispute_rate(ruling text) (
 );
 COMMENT ON AGGREGATE odr_dispute_rate(text) IS
 	'S7: share (0..1) of orders (one row each; NULL ruling = no dispute) with a dispute ruled the seller''s or both parties'' responsibility; NULL with no rows';
+
+-- ---------------------------------------------------------------------
+-- 1688 service stars: peer scores, composite and stars (S1, S2, S8, S9)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_peer_score(indicator text, value double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+COMMENT ON FUNCTION odr_peer_score(text, double precision) IS
+	'S2: window function, OVER (PARTITION BY category): the seller''s score 0..5 among its peers, 5 x the share of the other peers it does better than (a tie counts half); lower is better for quality_refund_rate, refund_hours and dispute_rate; NULL without a value or without peers';
+
+CREATE TABLE odr_star_policy (
+	name text PRIMARY KEY CHECK (name <> ''),
+	description text NOT NULL DEFAULT '',
+	builtin boolean NOT NULL DEFAULT false,
+	w_on_time_rate double precision NOT NULL CHECK (w_on_time_rate >= 0),
+	w_response_rate double precision NOT NULL CHECK (w_response_rate >= 0),
+	w_quality_refund_rate double precision NOT NULL CHECK (w_quality_refund_rate >= 0),
+	w_refund_hours double precision NOT NULL CHECK (w_refund_hours >= 0),
+	w_dispute_rate double precision NOT NULL CHECK (w_dispute_rate >= 0),
+	weak_below double precision NOT NULL DEFAULT 4 CHECK (weak_below >= 0 AND weak_below <= 5),
+	window_days integer NOT NULL DEFAULT 30 CHECK (window_days > 0),
+	CONSTRAINT odr_star_policy_weights_sum_to_1 CHECK (
+		abs(w_on_time_rate + w_response_rate + w_quality_refund_rate + w_refund_hours + w_dispute_rate - 1) < 1e-9)
+);
+COMMENT ON TABLE odr_star_policy IS 'S8, S9: 1688 star policies: the weight of each indicator score in the composite (summing to 1), the score below which an indicator is a weak spot (S2), the window; built-in rows are read-only';
+COMMENT ON COLUMN odr_star_policy.name IS 'Policy name, passed to odr_star_scorecard(..., policy) and the other star functions';
+COMMENT ON COLUMN odr_star_policy.weak_below IS 'S2: an indicator scoring below this is a weak spot (服务短板)';
+COMMENT ON COLUMN odr_star_policy.window_days IS 'S9: the days the indicators are computed over (informative: the indicator queries choose their rows)';
+
+CREATE TABLE odr_star_level (
+	policy text NOT NULL REFERENCES odr_star_policy (name) ON UPDATE CASCADE ON DELETE CASCADE,
+	stars numeric(2,1) NOT NULL CHECK (stars >= 0 AND stars <= 5),
+	min_composite double precision NOT NULL CHECK (min_composite <= 5 AND min_composite = min_composite),
+	builtin boolean NOT NULL DEFAULT false,
+	PRIMARY KEY (policy, stars)
+);
+COMMENT ON TABLE odr_star_level IS 'S1, S8: the star levels of each policy: a composite of at least min_composite earns stars (the highest level reached; below every level, the lowest)';
+
+INSERT INTO odr_star_policy (name, description, builtin, w_on_time_rate, w_response_rate,
+                             w_quality_refund_rate, w_refund_hours, w_dispute_rate, weak_below, window_days)
+VALUES ('1688', '1688 service stars (rules.md S2, S8, S9): logistics 35% (on-time shipping), consultation 20% (3-minute response), product 15% (quality refunds), after-sales 30% (refund time 15%, disputes 15%); weak spot below 4; 30 days',
+        true, 0.35, 0.20, 0.15, 0.15, 0.15, 4, 30);
+INSERT INTO odr_star_level (policy, stars, min_composite, builtin)
+VALUES ('1688', 3.0, '-Infinity', true), ('1688', 3.5, 3.5, true), ('1688', 4.0, 4.0, true),
+       ('1688', 4.5, 4.5, true), ('1688', 5.0, 5.0, true);
+
+CREATE FUNCTION odr_star_policy_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	builtin_row boolean := false;
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		IF EXISTS (SELECT 1 FROM @extschema@.odr_star_policy p WHERE p.builtin) THEN
+			RAISE EXCEPTION 'cannot truncate %: it holds built-in star policies', TG_TABLE_NAME
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+				      HINT = 'Delete user policies with DELETE FROM odr_star_policy WHERE NOT builtin.';
+		END IF;
+		RETURN NULL;
+	END IF;
+	IF TG_OP <> 'INSERT' THEN
+		builtin_row := OLD.builtin;
+	END IF;
+	IF TG_OP <> 'DELETE' THEN
+		builtin_row := builtin_row OR NEW.builtin;
+	END IF;
+	IF TG_TABLE_NAME = 'odr_star_level' THEN
+		builtin_row := builtin_row OR EXISTS (
+			SELECT 1 FROM @extschema@.odr_star_policy p
+			WHERE p.builtin AND p.name IN (CASE WHEN TG_OP <> 'DELETE' THEN NEW.policy END,
+			                               CASE WHEN TG_OP <> 'INSERT' THEN OLD.policy END));
+	END IF;
+	IF builtin_row THEN
+		RAISE EXCEPTION 'built-in star policies cannot be changed'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Add a policy of your own under another name (copy the built-in one and change it).';
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION odr_star_policy_guard() IS 'Keeps the built-in star policies and their levels read-only (also against TRUNCATE)';
+CREATE TRIGGER odr_star_policy_guard BEFORE INSERT OR UPDATE OR DELETE ON odr_star_policy
+	FOR EACH ROW EXECUTE FUNCTION odr_star_policy_guard();
+CREATE TRIGGER odr_star_level_guard BEFORE INSERT OR UPDATE OR DELETE ON odr_star_level
+	FOR EACH ROW EXECUTE FUNCTION odr_star_policy_guard();
+CREATE TRIGGER odr_star_policy_truncate_guard BEFORE TRUNCATE ON odr_star_policy
+	FOR EACH STATEMENT EXECUTE FUNCTION odr_star_policy_guard();
+CREATE TRIGGER odr_star_level_truncate_guard BEFORE TRUNCATE ON odr_star_level
+	FOR EACH STATEMENT EXECUTE FUNCTION odr_star_policy_guard();
+
+SELECT pg_catalog.pg_extension_config_dump('odr_star_policy', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('odr_star_level', 'WHERE NOT builtin');
+GRANT SELECT ON odr_star_policy, odr_star_level TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON odr_star_policy, odr_star_level TO @extowner@;
+
+-- The policy row for a name (NULL: odr.default_star_policy), or an error.
+CREATE FUNCTION odr_star_policy_of(policy text DEFAULT NULL) RETURNS odr_star_policy
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p @extschema@.odr_star_policy;
+	wanted text := coalesce(policy, current_setting('odr.default_star_policy'));
+BEGIN
+	SELECT * INTO p FROM @extschema@.odr_star_policy s WHERE s.name = wanted;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'unknown star policy "%"', wanted
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'SELECT name FROM odr_star_policy lists the star policies.';
+	END IF;
+	RETURN p;
+END
+$$;
+COMMENT ON FUNCTION odr_star_policy_of(text) IS 'S8: the star policy of that name (default: the setting odr.default_star_policy, default 1688); 22023 for an unknown name';
+
+CREATE FUNCTION odr_star_composite(on_time_score double precision, response_score double precision,
+                                   quality_refund_score double precision, refund_hours_score double precision,
+                                   dispute_score double precision, policy text DEFAULT NULL)
+RETURNS double precision
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p @extschema@.odr_star_policy := @extschema@.odr_star_policy_of(policy);
+	scores double precision[] := ARRAY[on_time_score, response_score, quality_refund_score, refund_hours_score, dispute_score];
+	weights double precision[] := ARRAY[p.w_on_time_rate, p.w_response_rate, p.w_quality_refund_rate, p.w_refund_hours, p.w_dispute_rate];
+	names text[] := ARRAY['on_time_score', 'response_score', 'quality_refund_score', 'refund_hours_score', 'dispute_score'];
+	num double precision := 0;
+	den double precision := 0;
+BEGIN
+	FOR i IN 1..5 LOOP
+		IF scores[i] IS NULL THEN
+			CONTINUE;
+		END IF;
+		IF NOT (scores[i] >= 0 AND scores[i] <= 5) THEN
+			RAISE EXCEPTION '% % is out of range', names[i], scores[i]
+				USING ERRCODE = 'numeric_value_out_of_range', DETAIL = 'An indicator score lies between 0 and 5 (S2).';
+		END IF;
+		num := num + weights[i] * scores[i];
+		den := den + weights[i];
+	END LOOP;
+	IF den = 0 THEN
+		RETURN NULL;
+	END IF;
+	RETURN least(5, greatest(0, num / den));  -- no rounding error past the bounds
+END
+$$;
+COMMENT ON FUNCTION odr_star_composite(double precision, double precision, double precision, double precision, double precision, text) IS
+	'S8: the composite experience score 0..5, the weighted mean of the indicator scores with the policy''s weights; an indicator without a score (NULL) is left out and the others'' weights are scaled up; NULL when none is scored';
+
+CREATE FUNCTION odr_stars(composite double precision, policy text DEFAULT NULL) RETURNS numeric
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p @extschema@.odr_star_policy := @extschema@.odr_star_policy_of(policy);
+	result numeric;
+BEGIN
+	IF composite IS NULL THEN
+		RETURN NULL;
+	END IF;
+	IF NOT (composite >= 0 AND composite <= 5) THEN
+		RAISE EXCEPTION 'composite % is out of range', composite
+			USING ERRCODE = 'numeric_value_out_of_range', DETAIL = 'A composite score lies between 0 and 5 (S8).';
+	END IF;
+	SELECT coalesce(max(l.stars) FILTER (WHERE l.min_composite <= composite), min(l.stars)) INTO result
+	FROM @extschema@.odr_star_level l WHERE l.policy = p.name;
+	IF result IS NULL THEN
+		RAISE EXCEPTION 'star policy "%" has no levels', p.name
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Add its levels to odr_star_level.';
+	END IF;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION odr_stars(double precision, text) IS
+	'S1, S8: the stars a composite earns under the policy''s levels (1688: rounded down to the half star, 3 to 5)';
+
+CREATE FUNCTION odr_star_weak_spots(on_time_score double precision, response_score double precision,
+                                    quality_refund_score double precision, refund_hours_score double precision,
+                                    dispute_score double precision, policy text DEFAULT NULL)
+RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p @extschema@.odr_star_policy := @extschema@.odr_star_policy_of(policy);
+BEGIN
+	-- validates the scores as the composite does
+	PERFORM @extschema@.odr_star_composite(on_time_score, response_score, quality_refund_score,
+	                                        refund_hours_score, dispute_score, p.name);
+	RETURN ARRAY(
+		SELECT s.name
+		FROM (VALUES ('on_time_rate', on_time_score, p.w_on_time_rate),
+		             ('response_rate', response_score, p.w_response_rate),
+		             ('quality_refund_rate', quality_refund_score, p.w_quality_refund_rate),
+		             ('refund_hours', refund_hours_score, p.w_refund_hours),
+		             ('dispute_rate', dispute_score, p.w_dispute_rate)) AS s(name, score, weight)
+		WHERE s.score < p.weak_below
+		ORDER BY s.weight * (5 - s.score) DESC, s.name);
+END
+$$;
+COMMENT ON FUNCTION odr_star_weak_spots(double precision, double precision, double precision, double precision, double precision, text) IS
+	'S2, S8: the weak spots (indicators scoring below the policy''s weak_below, 4 for 1688), the one that costs the composite most first (weight x (5 - score))';
+
+CREATE FUNCTION odr_star_scorecard(indicators regclass, policy text DEFAULT NULL)
+RETURNS TABLE (seller_id text, category text,
+               on_time_rate double precision, on_time_score double precision,
+               response_rate double precision, response_score double precision,
+               quality_refund_rate double precision, quality_refund_score double precision,
+               refund_hours double precision, refund_hours_score double precision,
+               dispute_rate double precision, dispute_score double precision,
+               composite double precision, stars numeric, weak_spots text, weak_spot_points double precision)
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p @extschema@.odr_star_policy := @extschema@.odr_star_policy_of(policy);
+	col text;
+BEGIN
+	FOREACH col IN ARRAY ARRAY['seller_id', 'category', 'on_time_rate', 'response_rate',
+	                           'quality_refund_rate', 'refund_hours', 'dispute_rate'] LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_attribute a
+		               WHERE a.attrelid = indicators AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped) THEN
+			RAISE EXCEPTION 'column "%" of % does not exist', col, indicators
+				USING ERRCODE = 'undefined_column',
+				      HINT = 'The indicator table needs seller_id, category, on_time_rate, response_rate, quality_refund_rate, refund_hours and dispute_rate.';
+		END IF;
+	END LOOP;
+	RETURN QUERY EXECUTE format($q$
+		SELECT s.seller_id, s.category,
+		       s.on_time_rate, s.on_time_score, s.response_rate, s.response_score,
+		       s.quality_refund_rate, s.quality_refund_score, s.refund_hours, s.refund_hours_score,
+		       s.dispute_rate, s.dispute_score, c.composite,
+		       @extschema@.odr_stars(c.composite, %1$L),
+		       array_to_string(@extschema@.odr_star_weak_spots(s.on_time_score, s.response_score, s.quality_refund_score,
+		                                                       s.refund_hours_score, s.dispute_score, %1$L), ', '),
+		       (SELECT coalesce(sum(x.w * (5 - x.score)), 0)
+		        FROM (VALUES (%2$s::float8, s.on_time_score), (%3$s, s.response_score), (%4$s, s.quality_refund_score),
+		                     (%5$s, s.refund_hours_score), (%6$s, s.dispute_score)) AS x(w, score)
+		        WHERE x.score < %7$s)
+		FROM (SELECT i.seller_id::text AS seller_id, i.category::text AS category,
+		             i.on_time_rate::float8 AS on_time_rate,
+		             @extschema@.odr_peer_score('on_time_rate', i.on_time_rate::float8) OVER w AS on_time_score,
+		             i.response_rate::float8 AS response_rate,
+		             @extschema@.odr_peer_score('response_rate', i.response_rate::float8) OVER w AS response_score,
+		             i.quality_refund_rate::float8 AS quality_refund_rate,
+		             @extschema@.odr_peer_score('quality_refund_rate', i.quality_refund_rate::float8) OVER w AS quality_refund_score,
+		             i.refund_hours::float8 AS refund_hours,
+		             @extschema@.odr_peer_score('refund_hours', i.refund_hours::float8) OVER w AS refund_hours_score,
+		             i.dispute_rate::float8 AS dispute_rate,
+		             @extschema@.odr_peer_score('dispute_rate', i.dispute_rate::float8) OVER w AS dispute_score
+		      FROM %8$s AS i
+		      WINDOW w AS (PARTITION BY i.category)) AS s,
+		     LATERAL (SELECT @extschema@.odr_star_composite(s.on_time_score, s.response_score, s.quality_refund_score,
+		                                                    s.refund_hours_score, s.dispute_score, %1$L) AS composite) AS c
+		ORDER BY s.category, s.seller_id$q$,
+		p.name, p.w_on_time_rate, p.w_response_rate, p.w_quality_refund_rate, p.w_refund_hours, p.w_dispute_rate,
+		p.weak_below, indicators);
+END
+$$;
+COMMENT ON FUNCTION odr_star_scorecard(regclass, text) IS
+	'S1-S9: one row per seller of a table of indicator values (seller_id, category, on_time_rate, response_rate, quality_refund_rate, refund_hours, dispute_rate): each value and its peer score within the category, composite, stars, weak spots (costliest first) and the composite points they cost (weight x (5 - score), summed); plain SQL types only';

@@ -27,6 +27,7 @@ void		_PG_init(void);
 #endif
 
 static char *odr_default_policy = NULL;
+static char *odr_default_star_policy = NULL;
 
 static bool
 check_default_policy(char **newval, void **extra, GucSource source)
@@ -36,6 +37,19 @@ check_default_policy(char **newval, void **extra, GucSource source)
 	if (*newval == NULL || (*newval)[0] == '\0')
 	{
 		GUC_check_errdetail("odr.default_policy must name a policy of odr_policy.");
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_default_star_policy(char **newval, void **extra, GucSource source)
+{
+	(void) extra;
+	(void) source;
+	if (*newval == NULL || (*newval)[0] == '\0')
+	{
+		GUC_check_errdetail("odr.default_star_policy must name a policy of odr_star_policy.");
 		return false;
 	}
 	return true;
@@ -52,6 +66,16 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   check_default_policy,
+							   NULL,
+							   NULL);
+	DefineCustomStringVariable("odr.default_star_policy",
+							   "Star policy (weights and star levels, S8) used by the 1688 star functions called without one.",
+							   "A name from the odr_star_policy table.",
+							   &odr_default_star_policy,
+							   "1688",
+							   PGC_USERSET,
+							   0,
+							   check_default_star_policy,
 							   NULL,
 							   NULL);
 #if PG_VERSION_NUM >= 150000

@@ -63,6 +63,8 @@ make -s PG_CONFIG="$PG_CONFIG" test/unit/response_test
 tap "unit tests: S4 response rate (plain C, no server)" test/unit/response_test
 make -s PG_CONFIG="$PG_CONFIG" test/unit/indicators_test
 tap "unit tests of the 1688 indicators S3, S5, S6, S7 (plain C)" test/unit/indicators_test
+make -s PG_CONFIG="$PG_CONFIG" test/unit/peers_test
+tap "unit tests of the 1688 peer scores S2 (plain C)" test/unit/peers_test
 
 # a short libFuzzer pass over the core (make fuzz runs longer)
 fuzz_short() {

@@ -1621,7 +1621,7 @@ RETURNS TABLE (seller_id text, category text,
                refund_hours double precision, refund_hours_score double precision,
                dispute_rate double precision, dispute_score double precision,
                composite double precision, stars numeric, weak_spots text, weak_spot_points double precision)
-LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	p @extschema@.odr_star_policy := @extschema@.odr_star_policy_of(policy);

@@ -1417,7 +1417,7 @@ COMMENT ON AGGREGATE odr_dispute_rate(text) IS
 CREATE FUNCTION odr_peer_score(indicator text, value double precision) RETURNS double precision
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
 COMMENT ON FUNCTION odr_peer_score(text, double precision) IS
-	'S2: window function, OVER (PARTITION BY category): the seller''s score 0..5 among its peers, 5 x the share of the other peers it does better than (a tie counts half); lower is better for quality_refund_rate, refund_hours and dispute_rate; NULL without a value or without peers';
+	'S2: window function, OVER (PARTITION BY category): the seller''s score 0..5 among its peers, 5 x (1 - the share of the other peers doing strictly better; a tie costs nothing); lower is better for quality_refund_rate, refund_hours and dispute_rate; NULL without a value or without peers';
 
 CREATE TABLE odr_star_policy (
 	name text PRIMARY KEY CHECK (name <> ''),

@@ -11,11 +11,12 @@ INSERT INTO ind VALUES
  ('f', 'shoes', 0.93, NULL, 0.01, 24, 0.000),
  ('g', 'tea',   0.99, 0.99, 0.00,  5, 0.000);
 
--- S2: 5 x the share of the other peers a seller does better than, a tie
--- counting half; higher is better for on_time_rate, lower for dispute_rate.
--- toys on_time: a beats 3 of 3 -> 5, b 2 of 3 -> 3.33, c 1 -> 1.67, d 0 -> 0.
--- toys quality refunds (lower is better): a 0.01 beats all -> 5; b and c tie
--- at 0.02, each beats d and ties one -> (1 + 0.5) / 3 x 5 = 2.5; d -> 0.
+-- S2: 5 x (1 - the share of the other peers doing strictly better), so a
+-- tie costs nothing; higher is better for on_time_rate, lower for the rates
+-- of refunds and disputes and for refund hours.
+-- toys on_time: nobody beats a -> 5, one of three beats b -> 3.33, c -> 1.67, d -> 0.
+-- toys quality refunds (lower is better): a 0.01 -> 5; b and c tie at 0.02,
+-- only a does better -> 5 x (1 - 1/3) = 3.33 each; d 0.05 -> 0.
 SELECT seller_id, category,
        round((odr_peer_score('on_time_rate', on_time_rate) OVER w)::numeric, 4) AS on_time,
        round((odr_peer_score('quality_refund_rate', quality_refund_rate) OVER w)::numeric, 4) AS quality_refund,
@@ -23,12 +24,12 @@ SELECT seller_id, category,
 FROM ind WINDOW w AS (PARTITION BY category) ORDER BY category, seller_id;
 -- a lone seller (tea) and a seller whose only peer has no value (e's
 -- response) have no score: NULL; a NULL value (f's response) has none either
--- every peer tied: 2.5 each
+-- every peer tied: 5 each (no peer does better)
 SELECT odr_peer_score('refund_hours', v) OVER () FROM (VALUES (3.0::float8), (3.0), (3.0)) AS t(v);
 -- an empty peer group gives no rows
 SELECT odr_peer_score('dispute_rate', dispute_rate) OVER () FROM ind WHERE false;
 -- the window frame does not matter: peers are the whole partition
-SELECT seller_id, odr_peer_score('on_time_rate', on_time_rate) OVER (PARTITION BY category ORDER BY seller_id) AS framed
+SELECT seller_id, round((odr_peer_score('on_time_rate', on_time_rate) OVER (PARTITION BY category ORDER BY seller_id))::numeric, 4) AS framed
 FROM ind WHERE category = 'toys' ORDER BY seller_id;
 
 -- S8: the composite is the weighted mean of the scores (1688: 0.35, 0.20,

@@ -75,19 +75,15 @@ bool
 odr_peer_score_of(OdrIndicator ind, const double *sorted, size_t n,
 				  double value, double *score)
 {
-	size_t		below,
-				at_most,
-				ties,
-				worse;
+	size_t		better;
 
 	if (n < 2)
 		return false;
-	below = count_below(sorted, n, value, false);
-	at_most = count_below(sorted, n, value, true);
-	ties = at_most - below;		/* the seller itself is one of them */
-	if (ties > 0)
-		ties--;
-	worse = odr_indicator_lower_is_better(ind) ? n - at_most : below;
-	*score = 5.0 * ((double) worse + 0.5 * (double) ties) / (double) (n - 1);
+	/* the peers strictly better: "behind x% of peers"; a tie is no loss */
+	if (odr_indicator_lower_is_better(ind))
+		better = count_below(sorted, n, value, false);
+	else
+		better = n - count_below(sorted, n, value, true);
+	*score = 5.0 * (1.0 - (double) better / (double) (n - 1));
 	return true;
 }

@@ -36,9 +36,10 @@ void		odr_peer_sort(double *values, size_t n);
 
 /*
  * S2: the score 0..5 of value among the n values of its peer group (sorted
- * ascending, value itself among them): 5 x the share of the other n - 1
- * peers it does better than, a tie counting half.  Returns false (no score)
- * when the group has no other member.
+ * ascending, value itself among them): 5 x (1 - the share of the other
+ * n - 1 peers that do strictly better), the workbench's "behind x% of
+ * peers" turned round, so peers tied with the seller cost it nothing.
+ * Returns false (no score) when the group has no other member.
  */
 bool		odr_peer_score_of(OdrIndicator ind, const double *sorted, size_t n,
 							  double value, double *score);

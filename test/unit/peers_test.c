@@ -51,12 +51,12 @@ main(void)
 	ok(score(ODR_IND_ON_TIME_RATE, a, 5, 0.70) == 0.0, "S2: the worst of five scores 0");
 	ok(score(ODR_IND_ON_TIME_RATE, a, 5, 0.85) == 2.5, "S2: the middle of five scores 2.5 (beats 2 of 4)");
 	ok(score(ODR_IND_ON_TIME_RATE, a, 5, 0.90) == 3.75, "S2: 0.90 beats 3 of 4 -> 3.75");
-	/* lower is better, with a tie: 0.02 beats 0.05 (1), ties one (0.5) -> 1.5 / 3 */
-	ok(fabs(score(ODR_IND_DISPUTE_RATE, b, 4, 0.02) - 2.5) < 1e-12, "S2 lower is better, a tie counts half: 0.02 of {0.01,0.02,0.02,0.05} -> 2.5");
+	/* lower is better, with a tie: only 0.01 is strictly better -> 5 x (1 - 1/3) */
+	ok(fabs(score(ODR_IND_DISPUTE_RATE, b, 4, 0.02) - 5.0 * 2 / 3) < 1e-12, "S2 lower is better, a tie costs nothing: 0.02 of {0.01,0.02,0.02,0.05} -> 3.33");
 	ok(score(ODR_IND_DISPUTE_RATE, b, 4, 0.01) == 5.0, "S2 lower is better: the lowest scores 5");
 	ok(score(ODR_IND_DISPUTE_RATE, b, 4, 0.05) == 0.0, "S2 lower is better: the highest scores 0");
 	ok(isnan(score(ODR_IND_REFUND_HOURS, one, 1, 0.5)), "S2: a seller with no peers has no score");
-	ok(score(ODR_IND_REFUND_HOURS, same, 3, 3) == 2.5, "S2: all tied -> 2.5 each");
+	ok(score(ODR_IND_REFUND_HOURS, same, 3, 3) == 5.0, "S2: all tied -> 5 each (no peer does better)");
 	for (int i = 0; i < 1000; i++)
 		big[i] = (double) ((i * 7919) % 1000);
 	ok(fabs(score(ODR_IND_RESPONSE_RATE, big, 1000, 500) - 5.0 * 500 / 999) < 1e-12, "S2: 1000 distinct values, the 501st scores 5 x 500/999");

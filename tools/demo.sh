@@ -9,7 +9,10 @@
 #      marketplace orders (tools/sample.sql),
 #   4. prints the month-end report (tools/report.sql): the tier distribution,
 #      and the 5 best and 5 worst assessed sellers with their orders, ODR,
-#      tier, top reasons and distance to the next tier.
+#      tier, top reasons and distance to the next tier,
+#   5. loads a 1688 sample for the same sellers (tools/sample_stars.sql) and
+#      prints their service stars (tools/report_stars.sql): the five
+#      indicators from raw rows, peer scores, composite, stars, weak spots.
 # Environment (all optional):
 #   ODR_SAMPLE_ORDERS (120000)  ODR_SAMPLE_SELLERS (300)  ODR_AS_OF (2026-10-31)
 #   ODR_SKIP_APT=1  skip the package step of setup.sh (packages already there)
@@ -62,4 +65,10 @@ psql -v orders="$orders" -v sellers="$sellers" -f tools/sample.sql
 echo "demo: sample loaded in $((SECONDS - t)) s"
 
 psql -v as_of="$as_of" -f tools/report.sql
+
+echo "demo: generating the 1688 sample (orders, refunds, disputes, chat messages of 30 days)..."
+t=$SECONDS
+psql -v orders="$((orders / 3))" -f tools/sample_stars.sql
+echo "demo: 1688 sample loaded in $((SECONDS - t)) s"
+psql -f tools/report_stars.sql
 echo "demo: done in $((SECONDS - started)) s"

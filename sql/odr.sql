@@ -1513,7 +1513,7 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	p @extschema@.odr_star_policy;
-	wanted text := coalesce(policy, current_setting('odr.default_star_policy'));
+	wanted text := coalesce(policy, nullif(current_setting('odr.default_star_policy', true), ''), '1688');
 BEGIN
 	SELECT * INTO p FROM @extschema@.odr_star_policy s WHERE s.name = wanted;
 	IF NOT FOUND THEN

@@ -97,3 +97,10 @@ upgradecheck:
 .PHONY: shards
 shards:
 	test/shards.sh
+
+# Load: pgbench clients insert orders while odr_daily is refreshed
+# concurrently and read; then everything equals the raw rows (test/load.sh,
+# its own cluster; ODR_LOAD_SECONDS, default 30).
+.PHONY: load
+load:
+	PG_CONFIG=$(PG_CONFIG) test/load.sh

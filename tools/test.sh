@@ -9,6 +9,7 @@
 #   5. the pgTAP suite (test/pgtap, pg_prove),
 #   6. pg_cron refreshing the warehouse (its own cluster, test/cron.sh),
 #   7. postgres_fdw shards: pushdown, equality with one node, odr_check_shards (test/shards.sh),
+#   8. load: pgbench inserts while the warehouse refreshes concurrently, 20 s (test/load.sh),
 # against a throwaway cluster (initdb in a temporary directory, a free port,
 # stopped and removed at the end). Ends with "N passed, N failed".
 set -euo pipefail
@@ -114,6 +115,7 @@ tap "pgTAP" pgtap
 
 tap "pg_cron" test/cron.sh
 tap "shards (postgres_fdw)" test/shards.sh
+tap "load (pgbench)" env ODR_LOAD_SECONDS="${ODR_LOAD_SECONDS:-20}" test/load.sh
 
 echo
 echo "$passed passed, $failed failed"

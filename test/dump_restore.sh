@@ -24,6 +24,9 @@ CREATE UNIQUE INDEX ON monthly (seller);
 INSERT INTO odr_policy (name, description, min_orders, excellent_below, good_below, pass_below)
 VALUES ('house', 'our own bands', 50, 0.02, 0.05, 0.5);
 INSERT INTO odr_policy_condition VALUES ('house', 'good', 'positive_feedback_rate', 'min', 0.3);
+INSERT INTO odr_star_policy (name, w_on_time_rate, w_response_rate, w_quality_refund_rate, w_refund_hours, w_dispute_rate)
+VALUES ('house_stars', 0.6, 0.1, 0.1, 0.1, 0.1);
+INSERT INTO odr_star_level (policy, stars, min_composite) VALUES ('house_stars', 1, '-Infinity'), ('house_stars', 5, 4);
 SELECT count(*) AS views FROM odr_create_warehouse('orders', 'seller', 'day', 'd', prefix => 'wh_', policy => 'house');
 SQL
 "$BIN/pg_dump" -Fc -d $src -f "$file"
@@ -45,6 +48,8 @@ check "policy condition restored" "SELECT string_agg(policy || tier || metric ||
 check "warehouse restored: per-day summaries (odr_create_warehouse)" "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM wh_daily t"
 check "warehouse restored: month ends, daily history, tier changes, scorecard, projection under the user policy" \
   "SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (SELECT t::text AS x FROM wh_month_end t UNION ALL SELECT t::text FROM wh_daily_history t UNION ALL SELECT t::text FROM wh_tier_changes t UNION ALL SELECT t::text FROM wh_scorecard t UNION ALL SELECT t::text FROM wh_projection t) u"
+check "user star policy and levels restored, built-in not duplicated" \
+  "SELECT (SELECT string_agg(p::text, ';' ORDER BY p::text) FROM (SELECT name, builtin, w_on_time_rate FROM odr_star_policy) p) || ' / ' || (SELECT string_agg(l::text, ';' ORDER BY l::text) FROM odr_star_level l)"
 check "tiers under the user policy agree" "SELECT string_agg(seller || ':' || odr_tier(s, 'house'), ',' ORDER BY seller) FROM monthly"
 n=$((n + 1))
 if q -d $dst -c "REFRESH MATERIALIZED VIEW CONCURRENTLY monthly" -c "REFRESH MATERIALIZED VIEW CONCURRENTLY wh_daily" >/dev/null; then echo "ok $n - restored views refresh concurrently"; else echo "not ok $n - restored views refresh concurrently"; fi

@@ -39,6 +39,10 @@ q -d $db -c "SET ROLE odr_dbowner" -c "INSERT INTO odr_policy (name, excellent_b
   -c "INSERT INTO odr_policy_condition (policy, tier, metric, bound, value) VALUES ('mine', 'excellent', 'orders', 'min', 200)"
 check "... and change and grade with it" \
   "$(q -d $db -c "SET ROLE odr_dbowner" -c "UPDATE odr_policy SET pass_below = 0.04 WHERE name = 'mine'" -c "SELECT odr_tier('(orders=100,defective=3,unshipped=3)'::odr_summary, 'mine')")" "pass"
+check "the installing role may add a star policy of its own" \
+  "$(state_as odr_dbowner "INSERT INTO odr_star_policy (name, w_on_time_rate, w_response_rate, w_quality_refund_rate, w_refund_hours, w_dispute_rate) VALUES ('mine', 0.2, 0.2, 0.2, 0.2, 0.2)")" "ok"
+check "another role cannot add a star policy (42501)" \
+  "$(state_as odr_reader "INSERT INTO odr_star_policy (name, w_on_time_rate, w_response_rate, w_quality_refund_rate, w_refund_hours, w_dispute_rate) VALUES ('theirs', 0.2, 0.2, 0.2, 0.2, 0.2)")" "42501"
 check "but not change a built-in policy (55000)" \
   "$(state_as odr_dbowner "UPDATE odr_policy SET pass_below = 0.5 WHERE name = 'aliexpress'")" "55000"
 check "nor TRUNCATE the policies (42501: TRUNCATE is not granted; the superuser meets the 55000 guard)" \

@@ -93,6 +93,12 @@ bench:
 upgradecheck:
 	test/upgrade.sh
 
+# The regression and pgTAP suites with the server under valgrind memcheck;
+# fails on any report with an odr frame (tools/valgrind.sh).
+.PHONY: valgrind
+valgrind:
+	VALGRIND_PGTAP=$${VALGRIND_PGTAP:-1} tools/valgrind.sh
+
 # postgres_fdw shards: a coordinator and two shards on loopback (test/shards.sh).
 .PHONY: shards
 shards:

@@ -4,7 +4,9 @@
 # run as root), stopped and removed at the end.
 #   eval "$(tools/cluster.sh start DIR)"   start; prints PGHOST/PGPORT/... exports
 #   tools/cluster.sh stop DIR              stop and remove DIR
-# Extra postgresql.conf lines can be passed in ODR_PG_CONF.
+# Extra postgresql.conf lines can be passed in ODR_PG_CONF; ODR_PG_EXEC names
+# another program to start as the server (a wrapper, e.g. valgrind; see
+# tools/valgrind.sh), ODR_PG_START_TIMEOUT the seconds to wait for it (60).
 set -euo pipefail
 
 cmd=${1:?usage: cluster.sh start|stop DIR}
@@ -58,7 +60,8 @@ max_worker_processes = 8
 max_parallel_workers_per_gather = 2
 ${ODR_PG_CONF:-}
 CONF
-    if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null; then
+    if as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t "${ODR_PG_START_TIMEOUT:-60}" \
+         ${ODR_PG_EXEC:+-p "$ODR_PG_EXEC"} start >/dev/null; then
       break
     fi
     if [ "$attempt" -lt 8 ] && grep -q "Address already in use\|could not create any TCP/IP sockets\|could not create lock file" "$dir/server.log"; then

@@ -10,7 +10,7 @@ PGVER=${PGVER:-15}
 PACKAGES="postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-$PGVER-pgtap \
 libtap-parser-sourcehandler-pgtap-perl make gcc libc6-dev \
 postgresql-$PGVER-cron odbc-postgresql unixodbc unixodbc-dev libpostgresql-jdbc-java \
-clang libclang-rt-14-dev default-jre-headless"
+clang libclang-rt-14-dev default-jre-headless valgrind"
 
 need=()
 if [ "${ODR_SKIP_APT:-0}" != 1 ]; then

@@ -117,6 +117,9 @@ tap "pg_cron" test/cron.sh
 tap "shards (postgres_fdw)" test/shards.sh
 tap "load (pgbench)" env ODR_LOAD_SECONDS="${ODR_LOAD_SECONDS:-20}" test/load.sh
 
+# the server under valgrind memcheck: pg_regress and pgTAP, no report in odr's code
+tap "memory safety (valgrind memcheck)" env VALGRIND_PGTAP=1 tools/valgrind.sh
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -739,6 +739,11 @@ DECLARE
 	p @extschema@.odr_star_policy := @extschema@.odr_star_policy_of(policy);
 	col text;
 BEGIN
+	IF indicators IS NULL THEN
+		RAISE EXCEPTION 'indicators must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+			      HINT = 'Pass the table or view of indicator values, e.g. odr_star_scorecard(''my_indicators'').';
+	END IF;
 	FOREACH col IN ARRAY ARRAY['seller_id', 'category', 'on_time_rate', 'response_rate',
 	                           'quality_refund_rate', 'refund_hours', 'dispute_rate'] LOOP
 		IF NOT EXISTS (SELECT 1 FROM pg_attribute a

@@ -1641,6 +1641,13 @@ BEGIN
 				      HINT = 'The indicator table needs seller_id, category, on_time_rate, response_rate, quality_refund_rate, refund_hours and dispute_rate.';
 		END IF;
 	END LOOP;
+	EXECUTE format('SELECT seller_id::text FROM %s GROUP BY seller_id::text, category::text HAVING count(*) > 1 LIMIT 1',
+	               indicators) INTO col;
+	IF col IS NOT NULL THEN
+		RAISE EXCEPTION 'seller "%" appears more than once in a category of %', col, indicators
+			USING ERRCODE = 'cardinality_violation',
+			      HINT = 'The indicator table has one row per seller and category: aggregate first.';
+	END IF;
 	RETURN QUERY EXECUTE format($q$
 		SELECT s.seller_id, s.category,
 		       s.on_time_rate, s.on_time_score, s.response_rate, s.response_score,

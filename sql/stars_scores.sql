@@ -113,6 +113,8 @@ CREATE TABLE ind_short (seller_id text, category text, on_time_rate float8);
 SELECT err($q$SELECT * FROM odr_star_scorecard('ind_short')$q$);
 SELECT err($q$SELECT * FROM odr_star_scorecard('no_such_table')$q$);
 SELECT err($q$SELECT * FROM odr_star_scorecard(NULL)$q$);
+CREATE TABLE ind_twice AS SELECT * FROM ind UNION ALL SELECT * FROM ind WHERE seller_id = 'b';
+SELECT err($q$SELECT * FROM odr_star_scorecard('ind_twice')$q$);
 SELECT err($q$INSERT INTO odr_star_policy (name, w_on_time_rate, w_response_rate, w_quality_refund_rate, w_refund_hours, w_dispute_rate) VALUES ('bad', 0.5, 0.5, 0.5, 0, 0)$q$);
 SELECT err($q$INSERT INTO odr_star_policy (name, w_on_time_rate, w_response_rate, w_quality_refund_rate, w_refund_hours, w_dispute_rate) VALUES ('neg', 1.2, -0.2, 0, 0, 0)$q$);
 SELECT err($q$INSERT INTO odr_star_level (policy, stars, min_composite) VALUES ('ship_first', 6, 5)$q$);

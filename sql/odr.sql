@@ -605,6 +605,11 @@ END;
 COMMENT ON FUNCTION odr_assessment_windows(date, date, integer) IS
 	'A1, A2: one row per month end between from and to with the first and last day of its window; join orders or per-day summaries to it';
 
+CREATE FUNCTION odr_assessment_segment(day date, days integer DEFAULT 90) RETURNS daterange
+	AS 'MODULE_PATHNAME', 'odr_assessment_segment' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_assessment_segment(date, integer) IS
+	'A1, A2: the run of days around day that lie in exactly the same month-end windows of days days (runs break at the first of each month and at the first day of each window); per-day summaries rolled up by run give the same month-end assessments from fewer rows';
+
 -- ---------------------------------------------------------------------
 -- Projection: the coming month end over the orders known so far (A2, M2)
 -- ---------------------------------------------------------------------
@@ -740,6 +745,7 @@ DECLARE
 	card_of text;
 	proj_of text;
 	daily text;
+	segments text;
 	q text;
 BEGIN
 	IF window_days IS NULL OR window_days < 1 THEN
@@ -784,6 +790,7 @@ BEGIN
 		proj_of := '@extschema@.odr_projection(%s, %s, %s)';
 	END IF;
 	daily := format('%I.%I', nsp, prefix || 'daily');
+	segments := format('%I.%I', nsp, prefix || 'segments');
 
 	-- per (seller, day) summaries
 	EXECUTE format($q$
@@ -796,20 +803,38 @@ BEGIN
 		format('odr: one odr_summary per seller and day of %s (REFRESH MATERIALIZED VIEW CONCURRENTLY works)', src));
 	RETURN NEXT daily::regclass;
 
+	-- the per-day summaries rolled up by run of days in the same month-end
+	-- windows (odr_assessment_segment): about 25 rows per seller and year
+	-- instead of one per day with orders, and the same month-end results
+	EXECUTE format($q$
+		CREATE MATERIALIZED VIEW %s AS
+		SELECT seller_id, @extschema@.odr_assessment_segment(day, %s) AS segment,
+		       min(day) AS first_day, max(day) AS last_day, @extschema@.odr_rollup(summary) AS summary
+		FROM %s GROUP BY 1, 2 ORDER BY 1, 3$q$, segments, window_days, daily);
+	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, first_day)', prefix || 'segments_key', segments);
+	EXECUTE format('CREATE INDEX %I ON %s (first_day)', prefix || 'segments_first_day', segments);
+	EXECUTE format('CREATE INDEX %I ON %s (last_day)', prefix || 'segments_last_day', segments);
+	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', segments,
+		format('odr: the summaries of %s rolled up per seller and run of days in the same %s-day month-end windows (odr_assessment_segment); refresh it after %s, or refresh both with odr_refresh_warehouse(%L)',
+		       daily, window_days, daily, daily));
+	RETURN NEXT segments::regclass;
+
 	-- month-end assessments: every seller at every month end after its first
-	-- order, in one pass over the per-day summaries (odr_rollup_at)
+	-- order, in one pass over the runs (odr_rollup_at; a run's first day lies
+	-- in the same windows as its other days, and no month end falls between
+	-- the first day of its run and a seller's first order)
 	q := format($q$
 		CREATE VIEW %I.%I AS
 		SELECT a.as_of, x.seller_id, a.summary,
 		       @extschema@.odr_orders(a.summary) AS orders, @extschema@.odr_defective(a.summary) AS defective,
 		       @extschema@.odr_rate(a.summary) AS odr, %s AS tier
 		FROM (SELECT d.seller_id,
-		             @extschema@.odr_rollup_at(d.day, d.summary, e.month_ends, %s, true) AS assessments  -- since_first_day
+		             @extschema@.odr_rollup_at(d.first_day, d.summary, e.month_ends, %s, true) AS assessments  -- since_first_day
 		      FROM %s AS d,
-		           (SELECT ARRAY(SELECT @extschema@.odr_month_ends(min(day), max(day)) FROM %s) AS month_ends) AS e
+		           (SELECT ARRAY(SELECT @extschema@.odr_month_ends(min(first_day), max(last_day)) FROM %s) AS month_ends) AS e
 		      GROUP BY d.seller_id) AS x,
 		     unnest(x.assessments) AS a$q$,
-		nsp, prefix || 'month_end', format(tier_of, 'a.summary'), window_days, daily, daily);
+		nsp, prefix || 'month_end', format(tier_of, 'a.summary'), window_days, segments, segments);
 	EXECUTE q;
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'month_end',
 		format('odr: every seller''s assessment at every month end (A1, A2) over %s days, from %s', window_days, daily));
@@ -889,7 +914,54 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text) IS
-	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) with a unique index (REFRESH ... CONCURRENTLY works) and the views <prefix>month_end, <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection on top of it. Returns the objects created.';
+	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day), a materialised view <prefix>segments of those rolled up per run of days in the same month-end windows (both with unique indexes: REFRESH ... CONCURRENTLY works; odr_refresh_warehouse refreshes both in order), and the views <prefix>month_end (from the runs), <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection. Returns the objects created.';
+
+CREATE FUNCTION odr_refresh_warehouse(daily regclass, concurrently boolean DEFAULT true)
+RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	rel regclass;
+BEGIN
+	IF daily IS NULL THEN
+		RAISE EXCEPTION 'daily must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+			      HINT = 'Pass the per-day materialised view, for example odr_refresh_warehouse(''odr_daily'').';
+	END IF;
+	IF $2 IS NULL THEN  -- concurrently (a keyword in expressions)
+		RAISE EXCEPTION 'concurrently must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = daily AND c.relkind = 'm') THEN
+		RAISE EXCEPTION '"%" is not a materialized view', daily
+			USING ERRCODE = 'wrong_object_type',
+			      HINT = 'Pass the <prefix>daily materialised view that odr_create_warehouse created.';
+	END IF;
+	-- daily first, then every materialised view built on it (directly or
+	-- through views), each after all the ones it reads
+	FOR rel IN
+		WITH RECURSIVE dep(oid, depth) AS (
+			SELECT daily::oid, 0
+			UNION
+			SELECT r.ev_class, dep.depth + 1
+			FROM dep
+			JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = dep.oid
+			                AND d.classid = 'pg_rewrite'::regclass
+			JOIN pg_rewrite r ON r.oid = d.objid
+			JOIN pg_class c ON c.oid = r.ev_class AND c.relkind IN ('m', 'v')
+			WHERE r.ev_class <> dep.oid AND dep.depth < 1000)
+		SELECT dep.oid::regclass
+		FROM dep JOIN pg_class c ON c.oid = dep.oid AND c.relkind = 'm'
+		GROUP BY dep.oid
+		ORDER BY max(dep.depth), dep.oid::regclass::text
+	LOOP
+		EXECUTE format('REFRESH MATERIALIZED VIEW %s%s', CASE WHEN $2 THEN 'CONCURRENTLY ' END, rel);
+		RETURN NEXT rel;
+	END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION odr_refresh_warehouse(regclass, boolean) IS
+	'Refresh a warehouse: the per-day materialised view daily, then every materialised view built on it (<prefix>segments and your own), in dependency order, CONCURRENTLY by default so readers are never blocked. Returns the views refreshed, in order.';
 
 -- ---------------------------------------------------------------------
 -- Assessing at many dates in one pass (A1, A2)

@@ -164,7 +164,33 @@ SELECT 100000 + g, g % 8, date '2026-11-01' + (g % 18), CASE WHEN g % 2 = 0 THEN
 FROM generate_series(1, 400) g;
 -- new orders show up after a concurrent refresh, equal to a recomputation
 SELECT count(*) AS stale_rows FROM odr_daily WHERE day > '2026-10-31';
-REFRESH MATERIALIZED VIEW CONCURRENTLY odr_daily;
+-- odr_refresh_warehouse: odr_daily first, then odr_segments (the month-end
+-- runs), then a user's materialised view on top (through the views)
+CREATE MATERIALIZED VIEW wh_monthly AS SELECT as_of, seller_id, orders, tier FROM odr_month_end;
+CREATE UNIQUE INDEX ON wh_monthly (as_of, seller_id);
+-- late orders of October change the month ends of October to December
+INSERT INTO wh_orders
+SELECT 300000 + g, g % 8, date '2026-10-20', CASE WHEN g % 4 = 0 THEN 1 END, false, false
+FROM generate_series(1, 80) g;
+SELECT (SELECT sum(orders) FROM odr_month_end WHERE as_of = '2026-10-31') AS view_orders_oct,
+       (SELECT sum(orders) FROM wh_monthly WHERE as_of = '2026-10-31') AS user_view_orders_oct,
+       (SELECT count(*) FROM wh_classified WHERE finished_on BETWEEN date '2026-10-31' - 89 AND '2026-10-31') AS raw_orders_oct;
+SELECT * FROM odr_refresh_warehouse('odr_daily');
+SELECT (SELECT sum(orders) FROM odr_month_end WHERE as_of = '2026-10-31') AS view_orders_oct,
+       (SELECT sum(orders) FROM wh_monthly WHERE as_of = '2026-10-31') AS user_view_orders_oct,
+       (SELECT count(*) FROM wh_classified WHERE finished_on BETWEEN date '2026-10-31' - 89 AND '2026-10-31') AS raw_orders_oct;
+SELECT (SELECT count(*) FROM (SELECT as_of, seller_id, orders, tier FROM odr_month_end
+                              EXCEPT ALL SELECT * FROM wh_monthly) a) AS only_in_view,
+       (SELECT count(*) FROM (SELECT * FROM wh_monthly
+                              EXCEPT ALL SELECT as_of, seller_id, orders, tier FROM odr_month_end) b) AS only_in_user_view;
+-- the runs equal rolling up the per-day summaries, and each lies in one run
+SELECT count(*) AS runs,
+       count(*) FILTER (WHERE s.summary = (SELECT odr_rollup(d.summary) FROM odr_daily d
+                                           WHERE d.seller_id = s.seller_id AND d.day <@ s.segment)) AS equal,
+       count(*) FILTER (WHERE s.first_day <@ s.segment AND s.last_day <@ s.segment
+                          AND odr_assessment_segment(s.first_day) = s.segment) AS within
+FROM odr_segments s;
+SELECT count(*) AS daily_rows_in_runs FROM odr_daily d JOIN odr_segments s ON s.seller_id = d.seller_id AND d.day <@ s.segment;
 SELECT (SELECT count(*) FROM (SELECT seller_id, day, summary FROM odr_daily
                               EXCEPT SELECT seller_id, finished_on, odr_agg(defects) FROM wh_classified GROUP BY 1, 2) a) AS only_in_view,
        (SELECT count(*) FROM (SELECT seller_id, finished_on, odr_agg(defects) FROM wh_classified GROUP BY 1, 2
@@ -194,6 +220,23 @@ SELECT count(*) AS rows,
                                              AND o.finished_on BETWEEN m.as_of - 29 AND m.as_of)) AS equal,
        count(*) FILTER (WHERE m.tier = odr_tier(m.summary, 'monthly')) AS tier_by_policy
 FROM m30_month_end m;
+-- windows of 7 and of 400 days: month ends from the runs equal the raw orders
+SELECT count(*) FROM odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects',
+                                          prefix => 'w7_', window_days => 7);
+SELECT count(*) FROM odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects',
+                                          prefix => 'w400_', window_days => 400);
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE m.summary = (SELECT odr_agg(o.defects) FROM wh_classified o
+                                           WHERE o.seller_id = m.seller_id
+                                             AND o.finished_on BETWEEN m.as_of - 6 AND m.as_of)) AS equal
+FROM w7_month_end m;
+SELECT count(*) AS rows,
+       count(*) FILTER (WHERE m.summary = (SELECT odr_agg(o.defects) FROM wh_classified o
+                                           WHERE o.seller_id = m.seller_id
+                                             AND o.finished_on BETWEEN m.as_of - 399 AND m.as_of)) AS equal
+FROM w400_month_end m;
+SELECT (SELECT count(*) FROM w7_segments) AS w7_runs, (SELECT count(*) FROM w400_segments) AS w400_runs,
+       (SELECT count(*) FROM w7_daily) AS daily_rows;
 SELECT odr_report(summary, as_of, 'monthly') -> 'reporting_date_range' FROM m30_month_end WHERE seller_id = 2 AND as_of = '2026-10-31';
 -- bad input
 CREATE FUNCTION err(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -222,9 +265,24 @@ SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01,NULL}', 90) F
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{infinity}', 90) FROM wh_classified$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{{2026-01-01},{2026-02-01}}', 90) FROM wh_classified$q$);
 SELECT count(*) AS x_objects FROM pg_class WHERE relname LIKE 'x\_%';
+SELECT err($q$SELECT odr_refresh_warehouse(NULL)$q$);
+SELECT err($q$SELECT odr_refresh_warehouse('odr_daily', NULL)$q$);
+SELECT err($q$SELECT odr_refresh_warehouse('wh_orders')$q$);
+SELECT err($q$SELECT odr_refresh_warehouse('odr_month_end')$q$);
+-- a materialised view on top without a unique index cannot be refreshed
+-- concurrently: PostgreSQL's error, and nothing refreshed (one transaction)
+CREATE MATERIALIZED VIEW wh_no_key AS SELECT seller_id, count(*) AS runs FROM odr_segments GROUP BY 1;
+INSERT INTO wh_orders VALUES (200001, 1, '2026-11-19', 1, false, false);
+SELECT err($q$SELECT odr_refresh_warehouse('odr_daily')$q$);
+SELECT count(*) AS still_stale FROM odr_daily WHERE day = '2026-11-19';
+SELECT * FROM odr_refresh_warehouse('odr_daily', concurrently => false);
+SELECT count(*) AS refreshed FROM odr_daily WHERE day = '2026-11-19';
+DROP MATERIALIZED VIEW wh_no_key;
 DROP FUNCTION err(text);
 SET client_min_messages = warning;
 DROP MATERIALIZED VIEW m30_daily CASCADE;
+DROP MATERIALIZED VIEW w7_daily CASCADE;
+DROP MATERIALIZED VIEW w400_daily CASCADE;
 DROP MATERIALIZED VIEW odr_daily CASCADE;
 DROP VIEW raw_month_end;
 DROP VIEW wh_classified;

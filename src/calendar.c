@@ -43,6 +43,8 @@ checked_date(int64 days, const char *what)
 	return (DateADT) days;
 }
 
+static Datum date_range(int64 first, int64 last, const char *what_first, const char *what_after);
+
 /* odr_next_assessment(d) -> the month end on or after d (A2) */
 PG_FUNCTION_INFO_V1(odr_next_assessment);
 Datum
@@ -70,29 +72,58 @@ odr_window(PG_FUNCTION_ARGS)
 {
 	DateADT		as_of = date_arg(fcinfo, 0, "as_of");
 	int32		days = PG_GETARG_INT32(1);
-	TypeCacheEntry *typcache;
-	RangeBound	lower,
-				upper;
 
 	if (days < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("days %d is not a positive number of days", days),
 				 errdetail("An assessment window covers at least one day; AliExpress assesses 90 (rule A1).")));
-	typcache = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
-	lower.val = DateADTGetDatum(checked_date((int64) as_of - days + 1, "the window's first day"));
+	PG_RETURN_DATUM(date_range((int64) as_of - days + 1, as_of, "the window's first day", "the day after as_of"));
+}
+
+/* A [first, last + 1) daterange of dates. */
+static Datum
+date_range(int64 first, int64 last, const char *what_first, const char *what_after)
+{
+	TypeCacheEntry *typcache = lookup_type_cache(DATERANGEOID, TYPECACHE_RANGE_INFO);
+	RangeBound	lower,
+				upper;
+
+	lower.val = DateADTGetDatum(checked_date(first, what_first));
 	lower.infinite = false;
 	lower.inclusive = true;
 	lower.lower = true;
-	upper.val = DateADTGetDatum(checked_date((int64) as_of + 1, "the day after as_of"));
+	upper.val = DateADTGetDatum(checked_date(last + 1, what_after));
 	upper.infinite = false;
 	upper.inclusive = false;
 	upper.lower = false;
 #if PG_VERSION_NUM >= 160000
-	PG_RETURN_RANGE_P(make_range(typcache, &lower, &upper, false, NULL));
+	return RangeTypePGetDatum(make_range(typcache, &lower, &upper, false, NULL));
 #else
-	PG_RETURN_RANGE_P(make_range(typcache, &lower, &upper, false));
+	return RangeTypePGetDatum(make_range(typcache, &lower, &upper, false));
 #endif
+}
+
+/*
+ * odr_assessment_segment(day, days) -> daterange: the run of days around day
+ * that lie in exactly the same month-end windows of days days (A1, A2)
+ */
+PG_FUNCTION_INFO_V1(odr_assessment_segment);
+Datum
+odr_assessment_segment(PG_FUNCTION_ARGS)
+{
+	DateADT		day = date_arg(fcinfo, 0, "day");
+	int32		days = PG_GETARG_INT32(1);
+	int64_t		first,
+				last;
+
+	if (days < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("days %d is not a positive number of days", days),
+				 errdetail("An assessment window covers at least one day; AliExpress assesses 90 (rule A1).")));
+	odr_assessment_segment_of(day, days, &first, &last);
+	PG_RETURN_DATUM(date_range(first, last, "the first day of the run", "the day after the run"));
 }
 
 /* odr_month_ends(from, to) -> setof date: every month's last day in [from, to] (A2) */

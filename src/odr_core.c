@@ -530,6 +530,24 @@ odr_month_end_on_or_before(int64_t days)
 	return days - d;
 }
 
+void
+odr_assessment_segment_of(int64_t day, int32_t days, int64_t *first, int64_t *last)
+{
+	/* the boundaries before or on day: the first of its month, and the
+	 * latest window start (E - days + 1 for the latest month end E it can
+	 * still reach) */
+	int64_t		month_first = odr_month_end_on_or_before(day - 1) + 1;
+	int64_t		window_first = odr_month_end_on_or_before(day + days - 1) - days + 1;
+
+	/* the next boundaries: the first of the next month, and the first day
+	 * of the next window that does not contain day yet */
+	int64_t		month_last = odr_month_end(day);
+	int64_t		window_last = odr_month_end(day + days) - days;
+
+	*first = month_first > window_first ? month_first : window_first;
+	*last = month_last < window_last ? month_last : window_last;
+}
+
 /* ------------------------------------------------------------------ */
 /* Summary arithmetic (A12, A15, A16)                                   */
 /* ------------------------------------------------------------------ */
@@ -638,8 +656,14 @@ odr_summary_add(OdrSummary *a, const OdrSummary *b, OdrError *err)
 	if (a->orders >= 0 && b->orders >= 0 &&
 		a->orders < INT64_MAX / 16 && b->orders < INT64_MAX / 16)
 	{
+		/* b copied first (a and b may be the same summary), then summed
+		 * in one pass the compiler can vectorise */
+		int64_t		bcopy[ODR_SUMMARY_NCOUNTS];
+
+		memcpy(bcopy, bc, sizeof(bcopy));
 		for (int i = 0; i < ODR_SUMMARY_NCOUNTS; i++)
-			ac[i] += bc[i];
+			res[i] = ac[i] + bcopy[i];
+		memcpy(ac, res, sizeof(res));
 		return ODR_OK;
 	}
 

@@ -209,6 +209,16 @@ int64_t		odr_month_end(int64_t days);
 int64_t		odr_month_end_on_or_after(int64_t days);
 int64_t		odr_month_end_on_or_before(int64_t days);
 
+/*
+ * A1, A2: the run of days around `day` that lie in exactly the same
+ * month-end windows of `days` days (the windows [E - days + 1, E] for every
+ * month end E): [*first, *last].  Runs break at the first of every month and
+ * at the first day of every window, so rolling the days of a run into one
+ * summary loses nothing for month-end assessments.  days >= 1; the caller
+ * keeps day +- 2 * days within range.
+ */
+void		odr_assessment_segment_of(int64_t day, int32_t days, int64_t *first, int64_t *last);
+
 /* ------------------------------------------------------------------ */
 /* odr_summary: counts over a set of orders                             */
 /* ------------------------------------------------------------------ */

@@ -4,7 +4,9 @@
 # connection, host or password for the job), a database odr_cron with
 # pg_cron and odr, a deterministic sample of orders and
 # odr_create_warehouse(...) on it; then a real job
-#   cron.schedule('odr-refresh', '* * * * *', 'REFRESH MATERIALIZED VIEW CONCURRENTLY odr_daily')
+#   cron.schedule('odr-refresh', '* * * * *', $$SELECT odr_refresh_warehouse('odr_daily')$$)
+# (odr_daily, then odr_segments under the month-end view, CONCURRENTLY, in
+# one transaction); then
 # new orders (a brand-new seller, more orders of existing sellers, and a
 # later month), and NO manual refresh: polls (every 2 s, at most
 # ODR_CRON_WAIT s, default 150) until odr_daily has them. Then checks that
@@ -119,9 +121,9 @@ SQL
   bail "CREATE EXTENSION pg_cron, odr; sample orders; odr_create_warehouse(...)" "$err"
 fi
 objects=$(q -c "SELECT string_agg(relname || ':' || relkind::text, ' ' ORDER BY relname) FROM pg_class
-                WHERE relname IN ('odr_daily', 'odr_month_end', 'odr_daily_history', 'odr_tier_changes',
+                WHERE relname IN ('odr_daily', 'odr_segments', 'odr_month_end', 'odr_daily_history', 'odr_tier_changes',
                                   'odr_scorecard', 'odr_projection')" 2>&1)
-tap "$([ "$objects" = "odr_daily:m odr_daily_history:v odr_month_end:v odr_projection:v odr_scorecard:v odr_tier_changes:v" ] && echo 1)" \
+tap "$([ "$objects" = "odr_daily:m odr_daily_history:v odr_month_end:v odr_projection:v odr_scorecard:v odr_segments:m odr_tier_changes:v" ] && echo 1)" \
   "pg_cron and odr installed in $DB, 5000 sample orders, warehouse created ($objects)"
 
 # the raw-rows recomputations the warehouse must equal
@@ -160,10 +162,10 @@ res=$(q -c "$month_diff_sql" 2>&1)
 tap "$(same "$res" && echo 1)" "before: odr_month_end equals the month-end query over the raw rows (view-raw raw-view rows: $res)"
 
 # --- the job ------------------------------------------------------------
-job=$(q -c "SELECT cron.schedule('odr-refresh', '* * * * *', 'REFRESH MATERIALIZED VIEW CONCURRENTLY odr_daily')" 2>&1)
+job=$(q -c "SELECT cron.schedule('odr-refresh', '* * * * *', \$\$SELECT odr_refresh_warehouse('odr_daily')\$\$)" 2>&1)
 jobrow=$(q -F'|' -c "SELECT schedule, command, database, username, active FROM cron.job WHERE jobid = ${job:-0}" 2>&1)
 [[ "$job" =~ ^[0-9]+$ ]] || bail "cron.schedule('odr-refresh', ...)" "$job"
-tap "$([ "$jobrow" = "* * * * *|REFRESH MATERIALIZED VIEW CONCURRENTLY odr_daily|$DB|postgres|t" ] && echo 1)" \
+tap "$([ "$jobrow" = "* * * * *|SELECT odr_refresh_warehouse('odr_daily')|$DB|postgres|t" ] && echo 1)" \
   "job $job scheduled: $jobrow"
 
 # --- new orders, away from a minute boundary ----------------------------

@@ -18,8 +18,9 @@
 #        order; insert_batch.sql: three in one transaction; random sellers
 #        1-80, days 2026-01-01 to 2026-07-31, ratings and events), as fast as
 #        they can (ODR_LOAD_RATE=N: at most N transactions per second in all);
-#      - ODR_LOAD_REFRESHERS (2) clients running REFRESH MATERIALIZED VIEW
-#        CONCURRENTLY odr_daily back to back;
+#      - ODR_LOAD_REFRESHERS (2) clients running odr_refresh_warehouse
+#        ('odr_daily'): REFRESH ... CONCURRENTLY of odr_daily, then of
+#        odr_segments, in one transaction, back to back;
 #      - ODR_LOAD_READERS (2) clients reading odr_month_end, odr_scorecard, a
 #        seller's history, tier changes and projection, and checking in
 #        every read that odr_daily is whole (read_check.sql);
@@ -29,8 +30,9 @@
 #      expected, and is counted); pg_stat_database shows no deadlock; every
 #      transaction pgbench counted is in the table (each row carries its
 #      client and a per-client transaction number, which must have no gap);
-#      after a last refresh odr_daily, odr_month_end, odr_scorecard and
-#      odr_daily_history equal their recomputation from the raw rows.
+#      after a last odr_refresh_warehouse odr_daily, odr_month_end,
+#      odr_scorecard and odr_daily_history equal their recomputation from the
+#      raw rows.
 # Ends with a summary: transactions per second, orders inserted, refreshes.
 #
 # Runs as root (the cluster runs as postgres) or as an ordinary user; needs
@@ -286,8 +288,8 @@ tap "$([ -n "$counted" ] && [ "$((tx_one + tx_batch))" = "$counted" ] \
 [ -n "$tx_one" ] || printf '%s\n' "$res" | diag
 
 # --- a last refresh; the warehouse equals the raw rows ----------------------
-if ! err=$(q -c "REFRESH MATERIALIZED VIEW CONCURRENTLY odr_daily" 2>&1); then
-  bail "final REFRESH MATERIALIZED VIEW CONCURRENTLY odr_daily" "$err"
+if ! err=$(q -c "SELECT count(*) FROM odr_refresh_warehouse('odr_daily')" 2>&1); then
+  bail "final odr_refresh_warehouse('odr_daily')" "$err"
 fi
 # "<view minus raw> <raw minus view> <view rows> <raw rows>": equal when 0 0 N N, N > 0
 same() { local a b x y; read -r a b x y <<<"$1"; [ "$a" = 0 ] && [ "$b" = 0 ] && [ "$x" = "$y" ] && [ "${x:-0}" -gt 0 ]; }

@@ -58,6 +58,8 @@ INSERT INTO bad_input_inventory VALUES
  -- calendar and warehouse
  ('odr_month_ends', 'sql/calendar.sql'), ('odr_window', 'sql/calendar.sql'), ('odr_next_assessment', 'sql/calendar.sql'),
  ('odr_last_assessment', 'sql/calendar.sql'), ('odr_assessment_windows', 'sql/calendar.sql'),
+ ('odr_assessment_segment', 'sql/calendar.sql (days < 1, infinite and out-of-range dates)'),
+ ('odr_refresh_warehouse', 'sql/warehouse.sql (22004, 42809, 55000 rolls everything back)'),
  ('odr_projection_windows', 'sql/calendar.sql'), ('odr_projection', 'sql/warehouse.sql'), ('odr_report', 'sql/warehouse.sql'),
  ('odr_create_warehouse', 'sql/warehouse.sql, this file (nothing created)'), ('odr_check_shards', 'test/shards.sh (55000)'),
  -- 1688: S4

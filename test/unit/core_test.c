@@ -2215,6 +2215,78 @@ test_calendar(void)
 	ok(all, "calendar: civil round trip and month ends over +-2000 years");
 }
 
+/* The month-end windows containing day, as (first, last) month end; empty
+ * when first > last. */
+static void
+windows_of(int64_t day, int32_t n, int64_t *first, int64_t *last)
+{
+	*first = odr_month_end(day);
+	*last = odr_month_end_on_or_before(day + n - 1);
+	if (*first > *last)
+	{
+		*first = 1;
+		*last = 0;
+	}
+}
+
+static void
+test_segments(void)
+{
+	static const int32_t lengths[] = {1, 2, 27, 28, 29, 30, 31, 32, 59, 60, 61, 89, 90, 91, 92, 180, 365, 400, 1000};
+	int64_t		f,
+				l;
+
+	odr_assessment_segment_of(odr_days_from_civil(2026, 10, 15), 90, &f, &l);
+	ok(f == odr_days_from_civil(2026, 10, 3) && l == odr_days_from_civil(2026, 10, 31),
+	   "A1, A2: 2026-10-15 with 90-day windows lies in the run 2026-10-03 .. 2026-10-31 (Dec 31 window starts Oct 3)");
+	odr_assessment_segment_of(odr_days_from_civil(2026, 10, 2), 90, &f, &l);
+	ok(f == odr_days_from_civil(2026, 10, 1) && l == odr_days_from_civil(2026, 10, 2),
+	   "A1, A2: 2026-10-02 lies in the run 2026-10-01 .. 2026-10-02");
+	odr_assessment_segment_of(odr_days_from_civil(2024, 2, 29), 1, &f, &l);
+	ok(f == l && f == odr_days_from_civil(2024, 2, 29), "A2: with 1-day windows a month end is a run of its own");
+	for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++)
+	{
+		int32_t		n = lengths[k];
+		bool		all = true;
+		int64_t		pf = 0,
+					pl = 0;
+		int64_t		from = odr_days_from_civil(1999, 1, 1),
+					to = odr_days_from_civil(2031, 12, 31);
+
+		for (int64_t day = from; day <= to && all; day++)
+		{
+			int64_t		w0,
+						w1,
+						v0,
+						v1;
+
+			odr_assessment_segment_of(day, n, &f, &l);
+			windows_of(day, n, &w0, &w1);
+			/* a run around day, equal for every day of it, starting right
+			 * after the previous run */
+			if (f > day || l < day || (day > from && day <= pl && (f != pf || l != pl)) ||
+				(day > from && day == pl + 1 && f != day))
+				all = false;
+			/* every day of the run lies in the same windows ... */
+			windows_of(f, n, &v0, &v1);
+			if (v0 != w0 || v1 != w1)
+				all = false;
+			windows_of(l, n, &v0, &v1);
+			if (v0 != w0 || v1 != w1)
+				all = false;
+			/* ... and the day before the run in other windows (runs are maximal) */
+			windows_of(f - 1, n, &v0, &v1);
+			if (v0 == w0 && v1 == w1)
+				all = false;
+			if (!all)
+				diag("  days %d, day %lld: run %lld .. %lld", (int) n, (long long) day, (long long) f, (long long) l);
+			pf = f;
+			pl = l;
+		}
+		ok(all, "A1, A2: runs of days in the same windows of %d days, 1999..2031: each day's run is maximal and shared", (int) n);
+	}
+}
+
 int
 main(void)
 {
@@ -2223,6 +2295,7 @@ main(void)
 	test_classification();
 	test_defects_text();
 	test_summary_arith();
+	test_segments();
 	test_summary_io();
 	test_metrics();
 	test_tiers();

@@ -14,6 +14,9 @@
 #                                cost growth: P1 and P3 at these sizes, sellers
 #                                scaled with the rows (BENCH_ROWS/BENCH_SELLERS
 #                                orders per seller); "" skips it
+#   BENCH_GROWTH_SELLERS [scaled] cost growth with this many sellers at every
+#                                size instead (the per-seller state stays the
+#                                same size: rows grow, groups do not)
 #   BENCH_MEM_SIZES ["1000000 3000000 10000000"]   P5: odr_agg over this many rows
 #   BENCH_PROFILE [missed]       perf profile of the odr query of a scenario that
 #                                misses its target: missed | always | never
@@ -37,11 +40,13 @@ ROWS=${BENCH_ROWS:-2000000}
 SELLERS=${BENCH_SELLERS:-2000}
 REPEAT=${BENCH_REPEAT:-5}
 SIZES=${BENCH_SIZES-1000000 3000000 10000000}
+GROWTH_SELLERS=${BENCH_GROWTH_SELLERS:-scaled}
+[[ "$GROWTH_SELLERS" =~ ^(scaled|[1-9][0-9]*)$ ]] || { echo "bench: BENCH_GROWTH_SELLERS must be scaled or a number of sellers, not $GROWTH_SELLERS" >&2; exit 2; }
 MEM_SIZES=${BENCH_MEM_SIZES-1000000 3000000 10000000}
 PROFILE=${BENCH_PROFILE:-missed}
 OUT=${BENCH_OUT:-$here/RESULTS.md}
 command_line="$0${*:+ $*}"
-for v in BENCH_ROWS BENCH_SELLERS BENCH_REPEAT BENCH_SIZES BENCH_MEM_SIZES BENCH_PROFILE BENCH_PRIVATE_PG BENCH_ODR_SRC ODR_SKIP_APT; do
+for v in BENCH_ROWS BENCH_SELLERS BENCH_REPEAT BENCH_SIZES BENCH_GROWTH_SELLERS BENCH_MEM_SIZES BENCH_PROFILE BENCH_PRIVATE_PG BENCH_ODR_SRC ODR_SKIP_APT; do
   [ -n "${!v+x}" ] && command_line="$v=\"${!v}\" $command_line"
 done
 [ "$REPEAT" -ge 1 ] || { echo "bench: BENCH_REPEAT must be at least 1" >&2; exit 2; }
@@ -471,7 +476,11 @@ growth_flat=yes
 declare -A g_p1 g_p3 g_p1p g_p3p g_p1m g_p3m
 g_sizes=()
 for size in $SIZES; do
-  sellers=$(( (size * SELLERS + ROWS / 2) / ROWS ))
+  if [ "$GROWTH_SELLERS" = scaled ]; then
+    sellers=$(( (size * SELLERS + ROWS / 2) / ROWS ))
+  else
+    sellers=$GROWTH_SELLERS
+  fi
   [ "$sellers" -ge 1 ] || sellers=1
   schema=g$size
   log "cost growth: $size orders of $sellers sellers"
@@ -729,8 +738,8 @@ $(sqlblock p5_grouped)
 
 ## Cost growth: P1 and P3 at several sizes
 
-Sellers grow with the orders (about $((ROWS / SELLERS)) orders per seller and year), so the per-day tables
-and the daily history grow too. P1 ns/row is per order in the table (the query reads all of them and
+$(if [ "$GROWTH_SELLERS" = scaled ]; then echo "Sellers grow with the orders (about $((ROWS / SELLERS)) orders per seller and year), so the per-day tables
+and the daily history grow too."; else echo "$GROWTH_SELLERS sellers at every size (BENCH_GROWTH_SELLERS): the orders per seller grow, the number of groups does not."; fi) P1 ns/row is per order in the table (the query reads all of them and
 keeps 90 of 365 days); P3 ns/row is per row of the history (one per seller and day). Times in ms,
 median (min–max); load / warehouse / daily-counts build times in ms.
 

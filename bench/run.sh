@@ -9,7 +9,7 @@
 # Environment (defaults in brackets):
 #   BENCH_ROWS [2000000]         orders of the main data set
 #   BENCH_SELLERS [2000]         sellers of the main data set
-#   BENCH_REPEAT [5]             timed runs of every query (after one warm-up run)
+#   BENCH_REPEAT [7]             timed runs of every query (after one warm-up run)
 #   BENCH_SIZES ["1000000 3000000 10000000"]
 #                                cost growth: P1 and P3 at these sizes, sellers
 #                                scaled with the rows (BENCH_ROWS/BENCH_SELLERS
@@ -38,7 +38,7 @@ repo=$(dirname "$here")
 PGVER=${PGVER:-15}
 ROWS=${BENCH_ROWS:-2000000}
 SELLERS=${BENCH_SELLERS:-2000}
-REPEAT=${BENCH_REPEAT:-5}
+REPEAT=${BENCH_REPEAT:-7}
 SIZES=${BENCH_SIZES-1000000 3000000 10000000}
 GROWTH_SELLERS=${BENCH_GROWTH_SELLERS:-scaled}
 [[ "$GROWTH_SELLERS" =~ ^(scaled|[1-9][0-9]*)$ ]] || { echo "bench: BENCH_GROWTH_SELLERS must be scaled or a number of sellers, not $GROWTH_SELLERS" >&2; exit 2; }

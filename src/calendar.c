@@ -32,6 +32,20 @@ date_arg(FunctionCallInfo fcinfo, int n, const char *argname)
 	return d;
 }
 
+/* A window length argument: at least one day. */
+static int32
+window_days_arg(FunctionCallInfo fcinfo, int n)
+{
+	int32		days = PG_GETARG_INT32(n);
+
+	if (days < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("days %d is not a positive number of days", days),
+				 errdetail("An assessment window covers at least one day; AliExpress assesses 90 (rule A1).")));
+	return days;
+}
+
 /* A computed day back to a date, or 22008 when it leaves date's range. */
 static DateADT
 checked_date(int64 days, const char *what)
@@ -71,13 +85,8 @@ Datum
 odr_window(PG_FUNCTION_ARGS)
 {
 	DateADT		as_of = date_arg(fcinfo, 0, "as_of");
-	int32		days = PG_GETARG_INT32(1);
+	int32		days = window_days_arg(fcinfo, 1);
 
-	if (days < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("days %d is not a positive number of days", days),
-				 errdetail("An assessment window covers at least one day; AliExpress assesses 90 (rule A1).")));
 	PG_RETURN_DATUM(date_range((int64) as_of - days + 1, as_of, "the window's first day", "the day after as_of"));
 }
 
@@ -113,15 +122,10 @@ Datum
 odr_assessment_segment(PG_FUNCTION_ARGS)
 {
 	DateADT		day = date_arg(fcinfo, 0, "day");
-	int32		days = PG_GETARG_INT32(1);
+	int32		days = window_days_arg(fcinfo, 1);
 	int64_t		first,
 				last;
 
-	if (days < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("days %d is not a positive number of days", days),
-				 errdetail("An assessment window covers at least one day; AliExpress assesses 90 (rule A1).")));
 	odr_assessment_segment_of(day, days, &first, &last);
 	PG_RETURN_DATUM(date_range(first, last, "the first day of the run", "the day after the run"));
 }

@@ -77,15 +77,19 @@ compare_dates(const void *a, const void *b)
 	return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/* A state in folded form: window sums only (deserialised or copied states). */
+/*
+ * A state in folded form: window sums only (deserialised or copied states).
+ * as_of: dates to share read-only (a cached layout's), or NULL to allocate
+ * room for n dates the caller fills in.
+ */
 static AtState *
-at_state_alloc(MemoryContext cxt, int n, int days)
+at_state_alloc(MemoryContext cxt, int n, int days, DateADT *as_of)
 {
 	AtState    *st = MemoryContextAlloc(cxt, sizeof(AtState));
 
 	st->n = n;
 	st->days = days;
-	st->as_of = MemoryContextAlloc(cxt, sizeof(DateADT) * Max(n, 1));
+	st->as_of = as_of != NULL ? as_of : MemoryContextAlloc(cxt, sizeof(DateADT) * Max(n, 1));
 	st->sums = MemoryContextAlloc(cxt, sizeof(OdrSummary) * Max(n, 1));
 	for (int i = 0; i < n; i++)
 		odr_summary_init(&st->sums[i]);
@@ -253,6 +257,21 @@ at_flush(AtState *st)
 	}
 }
 
+/* The window sums with the pending rows added: st->sums itself when nothing
+ * is pending, else a copy (the state is not changed). */
+static OdrSummary *
+at_window_sums(const AtState *st)
+{
+	OdrSummary *sums;
+
+	if (st->pending_seg < 0)
+		return st->sums;
+	sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
+	memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
+	at_fold_into(st, sums);
+	return sums;
+}
+
 /* Fold for good (before combining): rows go straight to the windows after. */
 static void
 at_fold(AtState *st)
@@ -329,19 +348,10 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 			VARSIZE(cached->raw) == VARSIZE(arr) &&
 			memcmp(cached->raw, arr, VARSIZE(arr)) == 0)
 		{
-			st = MemoryContextAlloc(cxt, sizeof(AtState));
-			st->n = cached->n;
-			st->days = days;
-			st->as_of = cached->as_of;	/* shared, read only */
-			st->sums = MemoryContextAlloc(cxt, sizeof(OdrSummary) * Max(cached->n, 1));
-			for (int i = 0; i < cached->n; i++)
-				odr_summary_init(&st->sums[i]);
+			st = at_state_alloc(cxt, cached->n, days, cached->as_of);
 			st->layout = cached;
-			st->pending_seg = -1;
 			odr_summary_init(&st->pending);
 			st->since_first = since_first;
-			st->seen = false;
-			st->first_day = 0;
 			return st;
 		}
 	}
@@ -352,7 +362,7 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 				 errmsg("as_of must be a one-dimensional array of dates")));
 	deconstruct_array(arr, DATEOID, sizeof(DateADT), true, TYPALIGN_INT,
 					  &elems, &nulls, &n);
-	st = at_state_alloc(cxt, n, days);
+	st = at_state_alloc(cxt, n, days, NULL);
 	for (int i = 0; i < n; i++)
 	{
 		if (nulls[i])
@@ -493,7 +503,7 @@ odr_at_combinefn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 	{
 		/* copy the right state, folded, into the aggregate's context */
-		a = at_state_alloc(aggcxt, b->n, b->days);
+		a = at_state_alloc(aggcxt, b->n, b->days, NULL);
 		memcpy(a->as_of, b->as_of, sizeof(DateADT) * b->n);
 		memcpy(a->sums, b->sums, sizeof(OdrSummary) * b->n);
 		at_fold_into(b, a->sums);
@@ -565,20 +575,13 @@ Datum
 odr_at_serialfn(PG_FUNCTION_ARGS)
 {
 	AtState    *st = (AtState *) PG_GETARG_POINTER(0);
-	OdrSummary *sums = st->sums;
+	const OdrSummary *sums = at_window_sums(st);
 	int32		flags = (st->since_first ? 1 : 0) | (st->seen ? 2 : 0);
 	Size		max = 4 * sizeof(int32) + sizeof(DateADT) * st->n +
 		(Size) st->n * ODR_SUMMARY_NCOUNTS * AT_VARINT_MAX;
 	bytea	   *out = palloc(VARHDRSZ + max);
 	char	   *p = VARDATA(out);
 
-	/* the pending rows, folded into a copy (the state itself is left alone) */
-	if (st->pending_seg >= 0)
-	{
-		sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
-		memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
-		at_fold_into(st, sums);
-	}
 	memcpy(p, &st->n, sizeof(int32));
 	memcpy(p + sizeof(int32), &st->days, sizeof(int32));
 	memcpy(p + 2 * sizeof(int32), &flags, sizeof(int32));
@@ -619,7 +622,7 @@ odr_at_deserialfn(PG_FUNCTION_ARGS)
 	memcpy(&flags, p + 2 * sizeof(int32), sizeof(int32));
 	if (n < 0 || (Size) (end - p) < 4 * sizeof(int32) + sizeof(DateADT) * (Size) n)
 		elog(ERROR, "odr_at_deserialfn: state too short for %d dates", n);
-	st = at_state_alloc(CurrentMemoryContext, n, days);
+	st = at_state_alloc(CurrentMemoryContext, n, days, NULL);
 	st->since_first = (flags & 1) != 0;
 	st->seen = (flags & 2) != 0;
 	memcpy(&st->first_day, p + 3 * sizeof(int32), sizeof(int32));
@@ -668,14 +671,7 @@ odr_at_finalfn(PG_FUNCTION_ARGS)
 		elog(ERROR, "odr_at_finalfn: result is not an array");
 	desc = lookup_rowtype_tupdesc(elemtype, -1);
 	elems = palloc(sizeof(Datum) * Max(st->n, 1));
-	/* window sums plus the segments not folded yet; the state is not changed */
-	sums = st->sums;
-	if (st->pending_seg >= 0)
-	{
-		sums = palloc(sizeof(OdrSummary) * Max(st->n, 1));
-		memcpy(sums, st->sums, sizeof(OdrSummary) * st->n);
-		at_fold_into(st, sums);
-	}
+	sums = at_window_sums(st);
 	for (int i = 0; i < st->n; i++)
 	{
 		Datum		values[2];

@@ -27,6 +27,12 @@
 #                                `make install` elsewhere cannot swap odr.so
 #                                under the benchmark (needs a relocatable
 #                                PostgreSQL, as Debian's is)
+#   BENCH_HUGE_PAGES [auto]      the cluster's shared memory in 2 MB huge pages:
+#                                auto: reserve them (vm.nr_hugepages, as root;
+#                                given back at the end) and fall back to 4 kB
+#                                pages if the kernel has not enough; on: the
+#                                same, but a failure stops the run; off: 4 kB
+#                                pages. RESULTS.md says which ran.
 #   BENCH_ODR_SRC [the repo]     the odr source to build; HEAD = the repo's last
 #                                commit (exported with git archive), ignoring
 #                                uncommitted changes of the work tree
@@ -46,7 +52,9 @@ MEM_SIZES=${BENCH_MEM_SIZES-1000000 3000000 10000000}
 PROFILE=${BENCH_PROFILE:-missed}
 OUT=${BENCH_OUT:-$here/RESULTS.md}
 command_line="$0${*:+ $*}"
-for v in BENCH_ROWS BENCH_SELLERS BENCH_REPEAT BENCH_SIZES BENCH_GROWTH_SELLERS BENCH_MEM_SIZES BENCH_PROFILE BENCH_PRIVATE_PG BENCH_ODR_SRC ODR_SKIP_APT; do
+HUGE=${BENCH_HUGE_PAGES:-auto}
+[[ "$HUGE" =~ ^(auto|on|off)$ ]] || { echo "bench: BENCH_HUGE_PAGES must be auto, on or off, not $HUGE" >&2; exit 2; }
+for v in BENCH_ROWS BENCH_SELLERS BENCH_REPEAT BENCH_SIZES BENCH_GROWTH_SELLERS BENCH_MEM_SIZES BENCH_PROFILE BENCH_HUGE_PAGES BENCH_PRIVATE_PG BENCH_ODR_SRC ODR_SKIP_APT; do
   [ -n "${!v+x}" ] && command_line="$v=\"${!v}\" $command_line"
 done
 [ "$REPEAT" -ge 1 ] || { echo "bench: BENCH_REPEAT must be at least 1" >&2; exit 2; }
@@ -58,11 +66,16 @@ work=$(mktemp -d)
 chmod 755 "$work"
 cluster=$work/cluster
 started=0
+hp_orig=""
 
 cleanup() {
   local rc=$?
   if [ "$started" = 1 ]; then
     "$repo/tools/cluster.sh" stop "$cluster" || true
+  fi
+  # give back the huge pages reserved for the run
+  if [ -n "$hp_orig" ]; then
+    echo "$hp_orig" >/proc/sys/vm/nr_hugepages 2>/dev/null || echo "bench: could not set vm.nr_hugepages back to $hp_orig" >&2
   fi
   rm -rf "$work"
   [ $rc -ne 0 ] && echo "bench: FAILED (exit $rc); logs in $res" >&2
@@ -116,7 +129,8 @@ autovacuum = off
 wal_level = minimal
 max_wal_senders = 0
 max_wal_size = 8GB
-checkpoint_timeout = 1h"
+checkpoint_timeout = 1h
+huge_pages = off"
 log "starting a throwaway cluster"
 env_lines=$(ODR_PG_CONF="$PG_SETTINGS" "$repo/tools/cluster.sh" start "$cluster")
 started=1
@@ -126,6 +140,49 @@ unset PGOPTIONS
 
 psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 val() { psql -X -A -t -q -v ON_ERROR_STOP=1 -c "$1"; }
+
+# Huge pages. Parallel workers are new processes for every query, and each
+# maps every page of shared buffers it reads: with 4 kB pages that is one page
+# fault per 4 kB (35,000 per worker for P1's table) and the page tables torn
+# down at exit. The cluster starts with huge_pages = off; unless
+# BENCH_HUGE_PAGES=off, the pages PostgreSQL asks for
+# (shared_memory_size_in_huge_pages) are reserved and it restarts with
+# huge_pages = on.
+huge_desc="off (BENCH_HUGE_PAGES=off): 4 kB pages"
+use_huge() { # sets huge_desc; fails with the reason in it
+  local need free total got
+  need=$(val "SHOW shared_memory_size_in_huge_pages" 2>/dev/null) \
+    || { huge_desc="this PostgreSQL does not report shared_memory_size_in_huge_pages"; return 1; }
+  [ -w /proc/sys/vm/nr_hugepages ] || { huge_desc="vm.nr_hugepages is not writable (not root?)"; return 1; }
+  total=$(cat /proc/sys/vm/nr_hugepages)
+  free=$(awk '/^HugePages_Free:/ {f = $2} /^HugePages_Rsvd:/ {r = $2} END {print f - r}' /proc/meminfo)
+  if [ "$free" -lt "$need" ]; then
+    hp_orig=$total
+    echo $((total + need - free)) >/proc/sys/vm/nr_hugepages 2>/dev/null || true
+    got=$(cat /proc/sys/vm/nr_hugepages)
+    if [ "$got" -lt $((total + need - free)) ]; then
+      huge_desc="the kernel found $((got - total)) of the $((need - free)) huge pages asked for"
+      echo "$hp_orig" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
+      hp_orig=""
+      return 1
+    fi
+  fi
+  "$repo/tools/cluster.sh" restart "$cluster" "huge_pages = on" >"$res/huge_pages.log" 2>&1 \
+    || { huge_desc="the server did not start with huge_pages = on: $(tail -1 "$res/huge_pages.log")"; return 1; }
+  huge_desc="on: $need pages of 2 MB for the cluster's $(val "SHOW shared_memory_size") of shared memory"
+  [ -z "$hp_orig" ] || huge_desc="$huge_desc (vm.nr_hugepages raised from $hp_orig for the run, set back at the end)"
+}
+if [ "$HUGE" != off ]; then
+  if use_huge; then
+    log "huge pages $huge_desc"
+  else
+    [ "$HUGE" = on ] && die "BENCH_HUGE_PAGES=on: $huge_desc"
+    huge_desc="off, 4 kB pages: $huge_desc"
+    log "huge pages $huge_desc"
+    "$repo/tools/cluster.sh" restart "$cluster" "huge_pages = off" >/dev/null || die "the server did not restart"
+  fi
+fi
+[ "$(val "SHOW huge_pages")" = "$( [[ "$huge_desc" == on* ]] && echo on || echo off)" ] || die "huge_pages is not what the run reports"
 
 psqlq -c "CREATE EXTENSION odr"
 pg_version=$(val "SELECT version()")
@@ -564,6 +621,7 @@ full_page_writes = off, max_worker_processes = 8):
 | shared_buffers = 8GB | every table of a run stays in PostgreSQL's cache, so the runs time the computation, not the disk: a sequential scan of a table larger than a quarter of shared_buffers reads through a small ring of buffers instead of the cache, and with 2GB the 10-million-order tables of the cost-growth runs (720 MB of orders, 545 MB of \`odr_daily\`) were read from the kernel's page cache on every run |
 | work_mem = 256MB | the hash aggregates and the sorts of the window queries fit in memory at the default size, as a reporting server would be set up (at 10 million orders the daily history's sorts spill to disk, for odr and plain alike; with 1GB they would not, but the planner then picks a hash join and one sort of the joined wide rows for the \`odr_daily_history\` view, about 15% slower at the default size than the merge join it picks with 256MB) |
 | max_parallel_workers_per_gather = 2 | as many workers as the machine has cores; P4 sets it to 0 and to 2 explicitly |
+| huge_pages = $huge_desc | PostgreSQL's documentation recommends huge pages for a large shared_buffers. Parallel workers are new processes for every query, and each maps the pages of shared buffers it reads: with 4 kB pages, 35,000 page faults per worker for P1's rows and the page tables torn down at its exit; on 2026-11-23 that was 12% of the CPU time of P4's parallel runs, spent in the kernel (5% with 2 MB pages) |
 | jit = off | JIT compilation costs a few hundred ms per query here and would blur the comparison of the aggregates themselves; it is also off in many OLTP installations |
 | autovacuum = off | no background vacuum or analyze during the timings; the loader runs VACUUM ANALYZE itself |
 | wal_level = minimal, max_wal_senders = 0, max_wal_size = 8GB, checkpoint_timeout = 1h | loading and building the materialised views writes little WAL and no checkpoint lands in a timing |
@@ -710,7 +768,7 @@ these rows with no aggregate work at all; odr cannot scale better than the rows 
 
 The parallel runs set parallel_setup_cost = 0, parallel_tuple_cost = 0 and min_parallel_table_scan_size = 0 so that the plan is parallel at
 any size; workers launched in odr's parallel plan: $workers (leader participation on, so 3 processes share
-the machine's $cores cores: the ceiling is about ${cores}x).
+the machine's $cores cores: the ceiling is about ${cores}x). Shared memory: huge pages $huge_desc.
 
 <details><summary>odr's parallel plan</summary>
 

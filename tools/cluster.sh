@@ -3,14 +3,16 @@
 # port on loopback, started as an unprivileged user (the server refuses to
 # run as root), stopped and removed at the end.
 #   eval "$(tools/cluster.sh start DIR)"   start; prints PGHOST/PGPORT/... exports
+#   tools/cluster.sh restart DIR [LINES]   append LINES (postgresql.conf
+#                                          settings) and restart on the same port
 #   tools/cluster.sh stop DIR              stop and remove DIR
 # Extra postgresql.conf lines can be passed in ODR_PG_CONF; ODR_PG_EXEC names
 # another program to start as the server (a wrapper, e.g. valgrind; see
 # tools/valgrind.sh), ODR_PG_START_TIMEOUT the seconds to wait for it (60).
 set -euo pipefail
 
-cmd=${1:?usage: cluster.sh start|stop DIR}
-dir=${2:?usage: cluster.sh start|stop DIR}
+cmd=${1:?usage: cluster.sh start|restart|stop DIR}
+dir=${2:?usage: cluster.sh start|restart|stop DIR}
 PGVER=${PGVER:-15}
 BIN=${PGBIN:-$("${PG_CONFIG:-/usr/lib/postgresql/$PGVER/bin/pg_config}" --bindir 2>/dev/null || echo /usr/lib/postgresql/$PGVER/bin)}
 
@@ -73,6 +75,17 @@ CONF
   done
   echo "export PGHOST='$dir' PGPORT='$port' PGUSER=postgres PGDATABASE=postgres"
   ;;
+restart)
+  [ -f "$dir/data/postgresql.conf" ] || { echo "cluster: no cluster in $dir" >&2; exit 1; }
+  if [ -n "${3:-}" ]; then
+    printf '%s\n' "$3" >>"$dir/data/postgresql.conf"
+  fi
+  if ! as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t "${ODR_PG_START_TIMEOUT:-60}" \
+       restart >/dev/null; then
+    tail -20 "$dir/server.log" >&2
+    exit 1
+  fi
+  ;;
 stop)
   if [ -d "$dir/data" ]; then
     as_owner "$BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
@@ -80,7 +93,7 @@ stop)
   rm -rf "$dir"
   ;;
 *)
-  echo "usage: cluster.sh start|stop DIR" >&2
+  echo "usage: cluster.sh start|restart|stop DIR" >&2
   exit 2
   ;;
 esac

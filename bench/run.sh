@@ -551,8 +551,11 @@ done
 # ---------------------------------------------------------------------------
 growth_md=""
 growth_flat=yes
-declare -A g_p1 g_p3 g_p1p g_p3p g_p1m g_p3m
+declare -A g_p1 g_p3 g_p1p g_p3p g_p1m g_p3m g_sellers g_load g_wh g_dc g_hist g_daily
 g_sizes=()
+g_variants=()
+# every size loaded first, then one interleaved run over all of them, so that
+# a change in the machine's load falls on every size alike
 for size in $SIZES; do
   if [ "$GROWTH_SELLERS" = scaled ]; then
     sellers=$(( (size * SELLERS + ROWS / 2) / ROWS ))
@@ -561,25 +564,37 @@ for size in $SIZES; do
   fi
   [ "$sellers" -ge 1 ] || sellers=1
   schema=g$size
-  log "cost growth: $size orders of $sellers sellers"
+  log "cost growth: loading $size orders of $sellers sellers"
   load "$schema" "$size" "$sellers"
   check "P1@$size" "$schema" "seller_id, orders, defective, odr, tier::text" "" p1_odr p1_plain
   check "P3@$size" "$schema" "day, seller_id, orders, defective, odr, tier::text" "" p3_odr p3_plain
-  bench "G$size" "$schema" "p1_odr||p1_odr" "p1_plain||p1_plain" "p3_odr||p3_odr" "p3_plain||p3_plain"
-  hist_rows=$(val "SET search_path = $schema, public;
+  g_sizes+=("$size")
+  g_sellers[$size]=$sellers g_load[$size]=$load_ms g_wh[$size]=$wh_ms g_dc[$size]=$dc_ms
+  g_hist[$size]=$(val "SET search_path = $schema, public;
                    SELECT sum(l.last_day - s.first_day + 1) FROM (SELECT max(day) AS last_day FROM odr_daily) AS l,
                           (SELECT min(day) AS first_day FROM odr_daily GROUP BY seller_id) AS s")
-  daily_rows=$(val "SET search_path = $schema, public; SELECT count(*) FROM odr_daily")
-  g_sizes+=("$size")
-  g_p1[$size]=$(nsrow "$(median "$res/G$size.p1_odr.ms")" "$size")
-  g_p1p[$size]=$(nsrow "$(median "$res/G$size.p1_plain.ms")" "$size")
-  g_p3[$size]=$(nsrow "$(median "$res/G$size.p3_odr.ms")" "$hist_rows")
-  g_p3p[$size]=$(nsrow "$(median "$res/G$size.p3_plain.ms")" "$hist_rows")
-  g_p1m[$size]=$(nsrow "$(stats "$res/G$size.p1_odr.ms" | cut -d' ' -f2)" "$size")
-  g_p3m[$size]=$(nsrow "$(stats "$res/G$size.p3_odr.ms" | cut -d' ' -f2)" "$hist_rows")
-  growth_md+="| $size | $sellers | $load_ms | $wh_ms | $dc_ms | $(cell "$res/G$size.p1_odr.ms") | ${g_p1[$size]} | $(cell "$res/G$size.p1_plain.ms") | ${g_p1p[$size]} | $daily_rows / $hist_rows | $(cell "$res/G$size.p3_odr.ms") | ${g_p3[$size]} | $(cell "$res/G$size.p3_plain.ms") | ${g_p3p[$size]} |"$'\n'
-  plan "G$size.p3_odr" "$schema" "" p3_odr
-  psqlq -c "DROP SCHEMA $schema CASCADE" 2>/dev/null
+  g_daily[$size]=$(val "SET search_path = $schema, public; SELECT count(*) FROM odr_daily")
+  for q in p1_odr p1_plain p3_odr p3_plain; do
+    g_variants+=("${q}_$size|SET search_path = $schema, public;|$q")
+  done
+done
+if [ ${#g_sizes[@]} -gt 0 ]; then
+  log "cost growth: P1 and P3 at ${g_sizes[*]} orders, interleaved"
+  bench G "$main" "${g_variants[@]}"
+fi
+for size in "${g_sizes[@]}"; do
+  hist_rows=${g_hist[$size]}
+  g_p1[$size]=$(nsrow "$(median "$res/G.p1_odr_$size.ms")" "$size")
+  g_p1p[$size]=$(nsrow "$(median "$res/G.p1_plain_$size.ms")" "$size")
+  g_p3[$size]=$(nsrow "$(median "$res/G.p3_odr_$size.ms")" "$hist_rows")
+  g_p3p[$size]=$(nsrow "$(median "$res/G.p3_plain_$size.ms")" "$hist_rows")
+  g_p1m[$size]=$(nsrow "$(fastest "$res/G.p1_odr_$size.ms")" "$size")
+  g_p3m[$size]=$(nsrow "$(fastest "$res/G.p3_odr_$size.ms")" "$hist_rows")
+  growth_md+="| $size | ${g_sellers[$size]} | ${g_load[$size]} | ${g_wh[$size]} | ${g_dc[$size]} | $(cell "$res/G.p1_odr_$size.ms") | ${g_p1[$size]} | $(cell "$res/G.p1_plain_$size.ms") | ${g_p1p[$size]} | ${g_daily[$size]} / $hist_rows | $(cell "$res/G.p3_odr_$size.ms") | ${g_p3[$size]} | $(cell "$res/G.p3_plain_$size.ms") | ${g_p3p[$size]} |"$'\n'
+  plan "G$size.p3_odr" "g$size" "" p3_odr
+done
+for size in "${g_sizes[@]}"; do
+  psqlq -c "DROP SCHEMA g$size CASCADE" 2>/dev/null
 done
 # flat: the largest ns/row at most 1.3x the smallest, for odr's P1 and P3,
 # judged on each size's fastest run (the one least disturbed by other work
@@ -832,7 +847,9 @@ $(sqlblock p5_grouped)
 
 $(if [ "$GROWTH_SELLERS" = scaled ]; then echo "Sellers grow with the orders (about $((ROWS / SELLERS)) orders per seller and year), so the per-day tables
 and the daily history grow too."; else echo "$GROWTH_SELLERS sellers at every size (BENCH_GROWTH_SELLERS): the orders per seller grow, the number of groups does not."; fi) P1 ns/row is per order in the table (the query reads all of them and
-keeps 90 of 365 days); P3 ns/row is per row of the history (one per seller and day). Times in ms,
+keeps 90 of 365 days); P3 ns/row is per row of the history (one per seller and day). Every size
+is loaded first; then the queries of all sizes run interleaved in one session (one warm-up round,
+then $REPEAT rounds), so that a change in the machine's load falls on every size alike. Times in ms,
 median (min–max); load / warehouse / daily-counts build times in ms.
 
 | orders | sellers | load | odr_daily | daily counts | P1 odr | ns/row | P1 plain | ns/row | odr_daily / history rows | P3 odr | ns/row | P3 plain | ns/row |

@@ -730,7 +730,8 @@ CREATE FUNCTION odr_create_warehouse(
 	defects_column name,
 	prefix text DEFAULT 'odr_',
 	window_days integer DEFAULT 90,
-	policy text DEFAULT NULL)
+	policy text DEFAULT NULL,
+	time_zone text DEFAULT NULL)
 RETURNS SETOF regclass
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -739,6 +740,8 @@ DECLARE
 	nsp name;
 	src text := source::text;
 	day_type regtype;
+	day_of text;
+	zone text;
 	defects_type regtype;
 	seller_type regtype;
 	tier_of text;
@@ -779,6 +782,35 @@ BEGIN
 		RAISE EXCEPTION 'column "%" of "%" is %, not a date or timestamp', day_column, src, day_type
 			USING ERRCODE = 'datatype_mismatch';
 	END IF;
+	-- The day of an order.  A timestamptz is turned into a day in one fixed
+	-- zone, written into the view: a plain ::date would take the TimeZone of
+	-- whichever session refreshes, and a refresh by a job running in another
+	-- zone would move orders between days.
+	IF day_type = 'timestamptz'::regtype THEN
+		-- a zone name (daylight saving time included), spelt as PostgreSQL does
+		SELECT n.name INTO zone FROM pg_timezone_names n
+		WHERE lower(n.name) = lower(coalesce(time_zone, current_setting('TimeZone')))
+		ORDER BY n.name = coalesce(time_zone, current_setting('TimeZone')) DESC, n.name LIMIT 1;
+		IF zone IS NULL THEN
+			RAISE EXCEPTION '% "%" is not a recognized time zone',
+				CASE WHEN time_zone IS NULL THEN 'the session''s TimeZone' ELSE 'time_zone' END,
+				coalesce(time_zone, current_setting('TimeZone'))
+				USING ERRCODE = 'invalid_parameter_value',
+				      DETAIL = 'A zone is a time zone name PostgreSQL knows (pg_timezone_names); abbreviations such as CST and offsets such as UTC+8 are not accepted, as they ignore daylight saving time.',
+				      HINT = 'Pass time_zone by name, such as ''Asia/Shanghai''.';
+		END IF;
+		day_of := format('(%I AT TIME ZONE %L)::date', day_column, zone);
+		IF time_zone IS NULL THEN
+			RAISE NOTICE 'the days of "%" are taken in time zone "%" (the session''s TimeZone)', day_column, zone
+				USING HINT = 'Pass time_zone to choose another; the zone is fixed into the views.';
+		END IF;
+	ELSIF time_zone IS NOT NULL THEN
+		RAISE EXCEPTION 'time_zone applies only to a timestamptz day column; column "%" of "%" is %', day_column, src, day_type
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'A date or timestamp already is the local day; leave time_zone out.';
+	ELSE
+		day_of := format('%I::date', day_column);
+	END IF;
 	IF policy IS NOT NULL THEN
 		PERFORM @extschema@.odr_tier('()'::@extschema@.odr_summary, policy);  -- unknown policy: 22023
 		tier_of := format('@extschema@.odr_tier(%%s, %L)', policy);
@@ -795,8 +827,8 @@ BEGIN
 	-- per (seller, day) summaries
 	EXECUTE format($q$
 		CREATE MATERIALIZED VIEW %s AS
-		SELECT %I AS seller_id, %I::date AS day, @extschema@.odr_agg(%I) AS summary
-		FROM %s GROUP BY 1, 2 ORDER BY 1, 2$q$, daily, seller_column, day_column, defects_column, src);
+		SELECT %I AS seller_id, %s AS day, @extschema@.odr_agg(%I) AS summary
+		FROM %s GROUP BY 1, 2 ORDER BY 1, 2$q$, daily, seller_column, day_of, defects_column, src);
 	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, day)', prefix || 'daily_key', daily);
 	EXECUTE format('CREATE INDEX %I ON %s (day)', prefix || 'daily_day', daily);
 	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', daily,
@@ -913,8 +945,8 @@ BEGIN
 	RETURN NEXT format('%I.%I', nsp, prefix || 'projection')::regclass;
 END
 $fn$;
-COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text) IS
-	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day), a materialised view <prefix>segments of those rolled up per run of days in the same month-end windows (both with unique indexes: REFRESH ... CONCURRENTLY works; odr_refresh_warehouse refreshes both in order), and the views <prefix>month_end (from the runs), <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection. Returns the objects created.';
+COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text, text) IS
+	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) (a timestamptz day column is read in time_zone, by default the session''s TimeZone, fixed into the view), a materialised view <prefix>segments of those rolled up per run of days in the same month-end windows (both with unique indexes: REFRESH ... CONCURRENTLY works; odr_refresh_warehouse refreshes both in order), and the views <prefix>month_end (from the runs), <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection. Returns the objects created.';
 
 CREATE FUNCTION odr_refresh_warehouse(daily regclass, concurrently boolean DEFAULT true)
 RETURNS SETOF regclass

@@ -256,6 +256,44 @@ SELECT err($q$SELECT odr_create_warehouse('no_such_table', 'seller_id', 'finishe
 SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects')$q$);
 SELECT err($q$SELECT odr_report('()', NULL)$q$) AS null_as_of, odr_report('()', NULL) IS NULL AS is_null;
 SELECT err($q$SELECT odr_report('()', '2026-10-31', 'nope')$q$);
+-- A timestamptz day column: the day is taken in one time zone, fixed into
+-- the daily view, whatever the TimeZone of the session that refreshes it
+CREATE TABLE wh_tz (seller_id int, finished_at timestamptz, defects odr_defects);
+INSERT INTO wh_tz VALUES
+	(1, '2026-10-31 23:30+00', '{}'),                              -- Shanghai: Nov 1, 07:30
+	(1, '2026-10-31 15:00+00', '{negative_feedback} feedback=1'),  -- Shanghai: Oct 31, 23:00
+	(2, '2026-11-01 01:00+00', '{}');                              -- Los Angeles: Oct 31, 18:00
+SET TIME ZONE 'Asia/Shanghai';
+SELECT * FROM odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', prefix => 'tz_');
+SELECT seller_id, day, odr_orders(summary) AS orders, odr_defective(summary) AS defective FROM tz_daily ORDER BY 1, 2;
+-- a refresh from a session in another zone (a cron job in UTC) keeps the days
+SET TIME ZONE 'UTC';
+SELECT * FROM odr_refresh_warehouse('tz_daily', concurrently => false);
+SELECT seller_id, day, odr_orders(summary) AS orders, odr_defective(summary) AS defective FROM tz_daily ORDER BY 1, 2;
+SELECT count(*) AS rows, count(*) FILTER (WHERE d.summary = r.summary) AS equal
+FROM tz_daily d FULL JOIN (SELECT seller_id, (finished_at AT TIME ZONE 'Asia/Shanghai')::date AS day, odr_agg(defects) AS summary
+                           FROM wh_tz GROUP BY 1, 2) r USING (seller_id, day);
+SELECT as_of, seller_id, orders, defective FROM tz_month_end WHERE as_of = '2026-10-31' ORDER BY 2;
+-- an explicit zone: no notice
+SELECT count(*) FROM odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', prefix => 'tzla_',
+                                          time_zone => 'America/Los_Angeles');
+SELECT seller_id, day, odr_orders(summary) AS orders FROM tzla_daily ORDER BY 1, 2;
+SELECT as_of, seller_id, orders, defective FROM tzla_month_end WHERE as_of = '2026-10-31' ORDER BY 2;
+SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_', time_zone => 'Mars/Olympus')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_', time_zone => '')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_', time_zone => 'CST')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_', time_zone => 'UTC+8')$q$);
+SET TIME ZONE 'UTC+8';
+SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_')$q$);
+-- a zone name in any case, written as PostgreSQL spells it
+SELECT count(*) FROM odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', prefix => 'tzcase_',
+                                          time_zone => 'asia/shanghai');
+SELECT pg_get_viewdef('tzcase_daily') LIKE '%''Asia/Shanghai''%' AS spelt;
+SET client_min_messages = warning;
+DROP MATERIALIZED VIEW tzcase_daily CASCADE;
+RESET client_min_messages;
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', 'x_', time_zone => 'UTC')$q$);
+RESET TIME ZONE;
 -- nothing half-made by the failed calls
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, NULL, 90) FROM wh_classified$q$);
 SELECT err($q$SELECT odr_agg_at(finished_on, defects, '{2026-01-01}', 0) FROM wh_classified$q$);
@@ -284,6 +322,9 @@ DROP MATERIALIZED VIEW m30_daily CASCADE;
 DROP MATERIALIZED VIEW w7_daily CASCADE;
 DROP MATERIALIZED VIEW w400_daily CASCADE;
 DROP MATERIALIZED VIEW odr_daily CASCADE;
+DROP MATERIALIZED VIEW tz_daily CASCADE;
+DROP MATERIALIZED VIEW tzla_daily CASCADE;
+DROP TABLE wh_tz;
 DROP VIEW raw_month_end;
 DROP VIEW wh_classified;
 DROP TABLE wh_orders;

@@ -39,11 +39,11 @@ sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@
 
 # Plain-C unit tests of the rules (no server needed), TAP output.
-test/unit/core_test: test/unit/core_test.c test/unit/tap.h src/odr_core.c src/odr_core.h
+test/unit/core_test: test/unit/core_test.c test/unit/tap.h src/odr_core.c src/odr_core.h src/odr_error.h
 	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/core_test.c src/odr_core.c -lm
 
 # Plain-C unit tests of the 1688 indicators S3, S5, S6, S7.
-test/unit/indicators_test: test/unit/indicators_test.c test/unit/tap.h src/indicators_core.c src/indicators_core.h src/odr_core.h
+test/unit/indicators_test: test/unit/indicators_test.c test/unit/tap.h src/indicators_core.c src/indicators_core.h src/odr_core.h src/odr_error.h
 	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/indicators_test.c src/indicators_core.c -lm
 
 test/unit/peers_test: test/unit/peers_test.c test/unit/tap.h src/peers_core.c src/peers_core.h
@@ -57,7 +57,7 @@ unit: test/unit/core_test test/unit/response_test test/unit/indicators_test test
 	test/unit/peers_test
 
 # S4 response rate core (plain C, TAP)
-test/unit/response_test: test/unit/response_test.c test/unit/tap.h src/response_core.c src/response_core.h src/odr_core.h
+test/unit/response_test: test/unit/response_test.c test/unit/tap.h src/response_core.c src/response_core.h src/odr_core.h src/odr_error.h
 	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/response_test.c src/response_core.c
 
 # pgTAP suites, against the server PG* points at.

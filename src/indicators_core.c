@@ -3,6 +3,7 @@
  * plain C (see indicators_core.h; rules in shared/rules.md section S).
  */
 #include "indicators_core.h"
+#include "odr_error.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -13,40 +14,6 @@
 /* ------------------------------------------------------------------ */
 /* Errors                                                               */
 /* ------------------------------------------------------------------ */
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static OdrStatus
-fail(OdrError *err, OdrStatus status, const char *fmt,...)
-{
-	if (err != NULL)
-	{
-		va_list		ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-		err->detail[0] = '\0';
-	}
-	return status;
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-set_detail(OdrError *err, const char *fmt,...)
-{
-	if (err != NULL)
-	{
-		va_list		ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
-		va_end(ap);
-	}
-}
 
 /* A number as a person would write it: NaN, Infinity, or the shortest of %.15g / %.17g that reads back. */
 static void
@@ -103,8 +70,8 @@ odr_ind_weight(OdrIndState *st, double weight, OdrError *err)
 	if (!isfinite(weight) || weight <= 0)
 	{
 		format_double(weight, a, sizeof(a));
-		fail(err, ODR_ERR_INVALID, "business_weight %s is not a positive finite number", a);
-		set_detail(err, "An order of a business buyer (levels 3 to 6) weighs business_weight, any other order 1; the default is 2 (rules S3, S6).");
+		odr_fail(err, ODR_ERR_INVALID, "business_weight %s is not a positive finite number", a);
+		odr_set_detail(err, "An order of a business buyer (levels 3 to 6) weighs business_weight, any other order 1; the default is 2 (rules S3, S6).");
 		return ODR_ERR_INVALID;
 	}
 	if (st->weight == 0)
@@ -113,8 +80,8 @@ odr_ind_weight(OdrIndState *st, double weight, OdrError *err)
 	{
 		format_double(weight, a, sizeof(a));
 		format_double(st->weight, b, sizeof(b));
-		fail(err, ODR_ERR_INVALID, "business_weight %s differs from business_weight %s of an earlier row", a, b);
-		set_detail(err, "The business weight must be the same for every row of a group.");
+		odr_fail(err, ODR_ERR_INVALID, "business_weight %s differs from business_weight %s of an earlier row", a, b);
+		odr_set_detail(err, "The business weight must be the same for every row of a group.");
 		return ODR_ERR_INVALID;
 	}
 	return ODR_OK;
@@ -130,8 +97,8 @@ odr_buyer_is_business(bool known, int32_t level, bool *business, OdrError *err)
 	}
 	if (level < ODR_BUYER_LEVEL_MIN || level > ODR_BUYER_LEVEL_MAX)
 	{
-		fail(err, ODR_ERR_INVALID, "buyer_level %d is out of range", (int) level);
-		set_detail(err, "Buyer levels are 1 to 6 (L1 to L6); levels 3 to 6 are business buyers (rules S3, S6). Pass NULL for a buyer with no level.");
+		odr_fail(err, ODR_ERR_INVALID, "buyer_level %d is out of range", (int) level);
+		odr_set_detail(err, "Buyer levels are 1 to 6 (L1 to L6); levels 3 to 6 are business buyers (rules S3, S6). Pass NULL for a buyer with no level.");
 		return ODR_ERR_INVALID;
 	}
 	*business = level >= ODR_BUSINESS_LEVEL_MIN;
@@ -141,8 +108,8 @@ odr_buyer_is_business(bool known, int32_t level, bool *business, OdrError *err)
 static OdrStatus
 overflow(OdrError *err)
 {
-	fail(err, ODR_ERR_OVERFLOW, "indicator total is out of range");
-	set_detail(err, "A count of orders or a sum of refund microseconds would pass the largest bigint.");
+	odr_fail(err, ODR_ERR_OVERFLOW, "indicator total is out of range");
+	odr_set_detail(err, "A count of orders or a sum of refund microseconds would pass the largest bigint.");
 	return ODR_ERR_OVERFLOW;
 }
 
@@ -218,8 +185,8 @@ before(const char *later_name, int64_t later, const char *earlier_name,
 
 	format_time(fmt, later, a, sizeof(a));
 	format_time(fmt, earlier, b, sizeof(b));
-	return fail(err, ODR_ERR_INVALID, "%s %s is before %s %s", later_name, a,
-				earlier_name, b);
+	return odr_fail(err, ODR_ERR_INVALID, "%s %s is before %s %s", later_name, a,
+					earlier_name, b);
 }
 
 OdrStatus
@@ -231,20 +198,20 @@ odr_shipped_on_time(OdrTime paid, OdrTime promised, OdrTime shipped,
 
 	if (!as_of.known)
 	{
-		fail(err, ODR_ERR_NULL, "as_of must not be NULL");
-		set_detail(err, "Whether an order not shipped yet is late depends on the moment it is judged at (rule S3).");
+		odr_fail(err, ODR_ERR_NULL, "as_of must not be NULL");
+		odr_set_detail(err, "Whether an order not shipped yet is late depends on the moment it is judged at (rule S3).");
 		return ODR_ERR_NULL;
 	}
 	if (paid.known && shipped.known && shipped.us < paid.us)
 	{
 		before("shipped_at", shipped.us, "paid_at", paid.us, fmt, err);
-		set_detail(err, "An order cannot ship before it is paid (rule S3). For a pay-later order, pass the time the order was placed as paid_at.");
+		odr_set_detail(err, "An order cannot ship before it is paid (rule S3). For a pay-later order, pass the time the order was placed as paid_at.");
 		return ODR_ERR_INVALID;
 	}
 	if (paid.known && promised.known && promised.us < paid.us)
 	{
 		before("promised_ship_by", promised.us, "paid_at", paid.us, fmt, err);
-		set_detail(err, "The promised shipping time runs from the payment and cannot be negative (rule S3).");
+		odr_set_detail(err, "The promised shipping time runs from the payment and cannot be negative (rule S3).");
 		return ODR_ERR_INVALID;
 	}
 	if (!paid.known || paid.us > as_of.us)
@@ -277,8 +244,8 @@ odr_refund_time(OdrTime requested, OdrTime completed, bool *counted,
 	{
 		if (completed.known)
 		{
-			fail(err, ODR_ERR_NULL, "requested_at is NULL but completed_at is not");
-			set_detail(err, "A completed refund must have been requested (rule S6). Pass NULL for both when the order has no refund.");
+			odr_fail(err, ODR_ERR_NULL, "requested_at is NULL but completed_at is not");
+			odr_set_detail(err, "A completed refund must have been requested (rule S6). Pass NULL for both when the order has no refund.");
 			return ODR_ERR_NULL;
 		}
 		return ODR_OK;			/* no refund */
@@ -288,7 +255,7 @@ odr_refund_time(OdrTime requested, OdrTime completed, bool *counted,
 	if (completed.us < requested.us)
 	{
 		before("completed_at", completed.us, "requested_at", requested.us, fmt, err);
-		set_detail(err, "A refund cannot be completed before it is requested (rule S6).");
+		odr_set_detail(err, "A refund cannot be completed before it is requested (rule S6).");
 		return ODR_ERR_INVALID;
 	}
 	if (__builtin_sub_overflow(completed.us, requested.us, us))
@@ -320,9 +287,9 @@ odr_dispute_ruling_counts(const char *ruling, size_t len, bool *counts,
 			return ODR_OK;
 		}
 	}
-	fail(err, ODR_ERR_UNKNOWN_NAME, "unknown ruling \"%.*s%s\"",
-		 clip_utf8(ruling, len, 64), ruling, len > 64 ? "..." : "");
-	set_detail(err, "The rulings are seller and both (the seller's or both parties' responsibility: counted, rule S7), buyer, none and pending (not counted). Pass NULL for an order with no dispute.");
+	odr_fail(err, ODR_ERR_UNKNOWN_NAME, "unknown ruling \"%.*s%s\"",
+			 clip_utf8(ruling, len, 64), ruling, len > 64 ? "..." : "");
+	odr_set_detail(err, "The rulings are seller and both (the seller's or both parties' responsibility: counted, rule S7), buyer, none and pending (not counted). Pass NULL for an order with no dispute.");
 	return ODR_ERR_UNKNOWN_NAME;
 }
 
@@ -366,26 +333,26 @@ odr_quality_reasons_check(const OdrName *reasons, int n, OdrError *err)
 {
 	if (n <= 0)
 	{
-		fail(err, ODR_ERR_INVALID, "quality_reasons is empty");
-		set_detail(err, "With no quality reason every rate would be 0 (rule S5); odr_quality_reasons() gives the default list.");
+		odr_fail(err, ODR_ERR_INVALID, "quality_reasons is empty");
+		odr_set_detail(err, "With no quality reason every rate would be 0 (rule S5); odr_quality_reasons() gives the default list.");
 		return ODR_ERR_INVALID;
 	}
 	for (int i = 0; i < n; i++)
 	{
 		if (reasons[i].len == 0)
 		{
-			fail(err, ODR_ERR_INVALID, "quality_reasons element %d is empty", i + 1);
-			set_detail(err, "A quality reason is a non-empty text such as quality_problem (rule S5).");
+			odr_fail(err, ODR_ERR_INVALID, "quality_reasons element %d is empty", i + 1);
+			odr_set_detail(err, "A quality reason is a non-empty text such as quality_problem (rule S5).");
 			return ODR_ERR_INVALID;
 		}
 		for (int j = 0; j < i; j++)
 		{
 			if (odr_ascii_ieq(reasons[i].s, reasons[i].len, reasons[j].s, reasons[j].len))
 			{
-				fail(err, ODR_ERR_INVALID, "quality_reasons lists \"%.*s%s\" twice (elements %d and %d)",
-					 clip_utf8(reasons[i].s, reasons[i].len, 64), reasons[i].s,
-					 reasons[i].len > 64 ? "..." : "", j + 1, i + 1);
-				set_detail(err, "Reasons are compared ignoring the case of ASCII letters (rule S5).");
+				odr_fail(err, ODR_ERR_INVALID, "quality_reasons lists \"%.*s%s\" twice (elements %d and %d)",
+						 clip_utf8(reasons[i].s, reasons[i].len, 64), reasons[i].s,
+						 reasons[i].len > 64 ? "..." : "", j + 1, i + 1);
+				odr_set_detail(err, "Reasons are compared ignoring the case of ASCII letters (rule S5).");
 				return ODR_ERR_INVALID;
 			}
 		}
@@ -399,8 +366,8 @@ odr_is_quality_reason(const char *reason, size_t len, const OdrName *reasons,
 {
 	if (len == 0)
 	{
-		fail(err, ODR_ERR_INVALID, "first_refund_reason is empty");
-		set_detail(err, "Pass NULL for an order with no refund (rule S5), for example NULLIF(reason, '').");
+		odr_fail(err, ODR_ERR_INVALID, "first_refund_reason is empty");
+		odr_set_detail(err, "Pass NULL for an order with no refund (rule S5), for example NULLIF(reason, '').");
 		return ODR_ERR_INVALID;
 	}
 	*out = false;

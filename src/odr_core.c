@@ -2,6 +2,7 @@
  * odr_core.c — the rules of odr in plain C.  See odr_core.h.
  */
 #include "odr_core.h"
+#include "odr_error.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -62,40 +63,6 @@ static const int rating_defect_max[ODR_NRATINGS] = {
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
 /* ------------------------------------------------------------------ */
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static OdrStatus
-fail(OdrError *err, OdrStatus status, const char *fmt,...)
-{
-	if (err != NULL)
-	{
-		va_list		ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-		err->detail[0] = '\0';
-	}
-	return status;
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-set_detail(OdrError *err, const char *fmt,...)
-{
-	if (err != NULL)
-	{
-		va_list		ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
-		va_end(ap);
-	}
-}
 
 static int
 name_index(const char *const *names, int n, const char *name, size_t len)
@@ -161,17 +128,17 @@ odr_classify_order(const OdrOrderFacts *f, OdrDefects *out, OdrError *err)
 	{
 		if (f->rating_given[r] && (f->rating[r] < 1 || f->rating[r] > 5))
 		{
-			fail(err, ODR_ERR_RANGE, "%s %d is out of range",
-				 odr_rating_param_names[r], f->rating[r]);
-			set_detail(err, "Ratings are whole stars from 1 to 5 (rule A14).");
+			odr_fail(err, ODR_ERR_RANGE, "%s %d is out of range",
+					 odr_rating_param_names[r], f->rating[r]);
+			odr_set_detail(err, "Ratings are whole stars from 1 to 5 (rule A14).");
 			return ODR_ERR_RANGE;
 		}
 	}
 	if (f->arbitration_seller_responsible && !f->arbitration)
 	{
-		fail(err, ODR_ERR_INCONSISTENT,
-			 "arbitration_seller_responsible is true but arbitration is false");
-		set_detail(err, "A ruling against the seller (rule A16) comes from an arbitration (rule A10).");
+		odr_fail(err, ODR_ERR_INCONSISTENT,
+				 "arbitration_seller_responsible is true but arbitration is false");
+		odr_set_detail(err, "A ruling against the seller (rule A16) comes from an arbitration (rule A10).");
 		return ODR_ERR_INCONSISTENT;
 	}
 
@@ -206,31 +173,31 @@ OdrStatus
 odr_defects_validate(OdrDefects d, OdrError *err)
 {
 	if (d & ~ODR_DEFECTS_USED_MASK)
-		return fail(err, ODR_ERR_SYNTAX,
-					"odr_defects value 0x%08x has reserved bits set", d);
+		return odr_fail(err, ODR_ERR_SYNTAX,
+						"odr_defects value 0x%08x has reserved bits set", d);
 	for (int r = 0; r < ODR_NRATINGS; r++)
 	{
 		int			stars = odr_defects_rating(d, (OdrRating) r);
 		bool		reason = odr_defects_has(d, rating_reason[r]);
 
 		if (stars > 5)
-			return fail(err, ODR_ERR_RANGE, "%s rating %d is out of range",
-						odr_rating_names[r], stars);
+			return odr_fail(err, ODR_ERR_RANGE, "%s rating %d is out of range",
+							odr_rating_names[r], stars);
 		if (stars > 0 && reason != (stars <= rating_defect_max[r]))
 		{
-			fail(err, ODR_ERR_INCONSISTENT,
-				 "%s=%d contradicts the reasons: %s must %sbe present",
-				 odr_rating_names[r], stars, odr_reason_names[rating_reason[r]],
-				 reason ? "not " : "");
-			set_detail(err, "A %s rating of %d star(s) or fewer is the reason %s (rules A5-A8).",
-					   odr_rating_names[r], rating_defect_max[r],
-					   odr_reason_names[rating_reason[r]]);
+			odr_fail(err, ODR_ERR_INCONSISTENT,
+					 "%s=%d contradicts the reasons: %s must %sbe present",
+					 odr_rating_names[r], stars, odr_reason_names[rating_reason[r]],
+					 reason ? "not " : "");
+			odr_set_detail(err, "A %s rating of %d star(s) or fewer is the reason %s (rules A5-A8).",
+						   odr_rating_names[r], rating_defect_max[r],
+						   odr_reason_names[rating_reason[r]]);
 			return ODR_ERR_INCONSISTENT;
 		}
 	}
 	if ((d & ODR_F_SELLER_RESP) && !odr_defects_has(d, ODR_ARBITRATION))
-		return fail(err, ODR_ERR_INCONSISTENT,
-					"seller_responsible needs the reason arbitration");
+		return odr_fail(err, ODR_ERR_INCONSISTENT,
+						"seller_responsible needs the reason arbitration");
 	return ODR_OK;
 }
 
@@ -281,8 +248,8 @@ odr_defects_parse(const char *text, OdrDefects *out, OdrError *err)
 
 	if (*p != '{')
 	{
-		fail(err, ODR_ERR_SYNTAX, "an odr_defects value must start with \"{\"");
-		set_detail(err, "The form is {reason,...} followed by optional facts, for example {negative_feedback,dsr_item} feedback=2 item=3.");
+		odr_fail(err, ODR_ERR_SYNTAX, "an odr_defects value must start with \"{\"");
+		odr_set_detail(err, "The form is {reason,...} followed by optional facts, for example {negative_feedback,dsr_item} feedback=2 item=3.");
 		return ODR_ERR_SYNTAX;
 	}
 	p = skip_space(p + 1);
@@ -294,18 +261,18 @@ odr_defects_parse(const char *text, OdrDefects *out, OdrError *err)
 			int			r;
 
 			if (len == 0)
-				return fail(err, ODR_ERR_SYNTAX,
-							"expected a reason name at \"%.*s\"", SHOW(strlen(p)), p);
+				return odr_fail(err, ODR_ERR_SYNTAX,
+								"expected a reason name at \"%.*s\"", SHOW(strlen(p)), p);
 			r = odr_reason_from_name(p, len);
 			if (r < 0)
 			{
-				fail(err, ODR_ERR_SYNTAX, "unknown reason \"%.*s\"", SHOW(len), p);
-				set_detail(err, "The reasons are negative_feedback, dsr_item, dsr_communication, dsr_shipping, unshipped, arbitration and dispute_timeout.");
+				odr_fail(err, ODR_ERR_SYNTAX, "unknown reason \"%.*s\"", SHOW(len), p);
+				odr_set_detail(err, "The reasons are negative_feedback, dsr_item, dsr_communication, dsr_shipping, unshipped, arbitration and dispute_timeout.");
 				return ODR_ERR_SYNTAX;
 			}
 			if (odr_defects_has(d, (OdrReason) r))
-				return fail(err, ODR_ERR_SYNTAX, "reason \"%s\" appears twice",
-							odr_reason_names[r]);
+				return odr_fail(err, ODR_ERR_SYNTAX, "reason \"%s\" appears twice",
+								odr_reason_names[r]);
 			d |= (uint32_t) 1 << r;
 			p = skip_space(p + len);
 			if (*p == ',')
@@ -315,8 +282,8 @@ odr_defects_parse(const char *text, OdrDefects *out, OdrError *err)
 			}
 			if (*p == '}')
 				break;
-			return fail(err, ODR_ERR_SYNTAX, "expected \",\" or \"}\" at \"%.*s\"",
-						SHOW(strlen(p)), p);
+			return odr_fail(err, ODR_ERR_SYNTAX, "expected \",\" or \"}\" at \"%.*s\"",
+							SHOW(strlen(p)), p);
 		}
 	}
 	p++;						/* past '}' */
@@ -331,20 +298,20 @@ odr_defects_parse(const char *text, OdrDefects *out, OdrError *err)
 		if (*p == '\0')
 			break;
 		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
-			return fail(err, ODR_ERR_SYNTAX, "expected a space before \"%.*s\"",
-						SHOW(strlen(p)), p);
+			return odr_fail(err, ODR_ERR_SYNTAX, "expected a space before \"%.*s\"",
+							SHOW(strlen(p)), p);
 		p = skip_space(p);
 		if (*p == '\0')
 			break;
 		start = p;
 		len = ident_len(p);
 		if (len == 0)
-			return fail(err, ODR_ERR_SYNTAX, "unexpected \"%.*s\"", SHOW(strlen(p)), p);
+			return odr_fail(err, ODR_ERR_SYNTAX, "unexpected \"%.*s\"", SHOW(strlen(p)), p);
 		p += len;
 		if (len == strlen("under_5_usd") && memcmp(start, "under_5_usd", len) == 0)
 		{
 			if (seen_facts & (1u << 8))
-				return fail(err, ODR_ERR_SYNTAX, "fact \"under_5_usd\" appears twice");
+				return odr_fail(err, ODR_ERR_SYNTAX, "fact \"under_5_usd\" appears twice");
 			seen_facts |= 1u << 8;
 			d |= ODR_F_UNDER_5_USD;
 			continue;
@@ -353,7 +320,7 @@ odr_defects_parse(const char *text, OdrDefects *out, OdrError *err)
 			memcmp(start, "seller_responsible", len) == 0)
 		{
 			if (seen_facts & (1u << 9))
-				return fail(err, ODR_ERR_SYNTAX, "fact \"seller_responsible\" appears twice");
+				return odr_fail(err, ODR_ERR_SYNTAX, "fact \"seller_responsible\" appears twice");
 			seen_facts |= 1u << 9;
 			d |= ODR_F_SELLER_RESP;
 			continue;
@@ -361,25 +328,25 @@ odr_defects_parse(const char *text, OdrDefects *out, OdrError *err)
 		r = name_index(odr_rating_names, ODR_NRATINGS, start, len);
 		if (r < 0)
 		{
-			fail(err, ODR_ERR_SYNTAX, "unknown fact \"%.*s\"", SHOW(len), start);
-			set_detail(err, "The facts are feedback=N, item=N, communication=N, shipping=N, under_5_usd and seller_responsible.");
+			odr_fail(err, ODR_ERR_SYNTAX, "unknown fact \"%.*s\"", SHOW(len), start);
+			odr_set_detail(err, "The facts are feedback=N, item=N, communication=N, shipping=N, under_5_usd and seller_responsible.");
 			return ODR_ERR_SYNTAX;
 		}
 		if (seen_facts & (1u << r))
-			return fail(err, ODR_ERR_SYNTAX, "fact \"%s\" appears twice",
-						odr_rating_names[r]);
+			return odr_fail(err, ODR_ERR_SYNTAX, "fact \"%s\" appears twice",
+							odr_rating_names[r]);
 		seen_facts |= 1u << r;
 		if (*p != '=' || !(p[1] >= '1' && p[1] <= '5') || (p[2] >= '0' && p[2] <= '9'))
 		{
 			if (*p == '=' && (p[1] == '-' || (p[1] >= '0' && p[1] <= '9')))
 			{
-				fail(err, ODR_ERR_RANGE, "%s rating \"%.*s\" is out of range",
-					 odr_rating_names[r], SHOW(ident_len(p + 2) + 1), p + 1);
-				set_detail(err, "Ratings are whole stars from 1 to 5 (rule A14).");
+				odr_fail(err, ODR_ERR_RANGE, "%s rating \"%.*s\" is out of range",
+						 odr_rating_names[r], SHOW(ident_len(p + 2) + 1), p + 1);
+				odr_set_detail(err, "Ratings are whole stars from 1 to 5 (rule A14).");
 				return ODR_ERR_RANGE;
 			}
-			return fail(err, ODR_ERR_SYNTAX, "expected %s=<1..5> at \"%.*s\"",
-						odr_rating_names[r], SHOW(strlen(start)), start);
+			return odr_fail(err, ODR_ERR_SYNTAX, "expected %s=<1..5> at \"%.*s\"",
+							odr_rating_names[r], SHOW(strlen(start)), start);
 		}
 		d |= (uint32_t) (p[1] - '0') << rating_shift[r];
 		p += 2;
@@ -404,31 +371,31 @@ odr_dispute_timed_out(OdrTime opened, OdrTime responded, OdrTime closed,
 
 	if (response_days < 1)
 	{
-		fail(err, ODR_ERR_INVALID, "response_days %d is not a positive number of days",
-			 (int) response_days);
-		set_detail(err, "The seller has a number of days to respond to a dispute; AliExpress gives 5 (rule A11).");
+		odr_fail(err, ODR_ERR_INVALID, "response_days %d is not a positive number of days",
+				 (int) response_days);
+		odr_set_detail(err, "The seller has a number of days to respond to a dispute; AliExpress gives 5 (rule A11).");
 		return ODR_ERR_INVALID;
 	}
 	if (!opened.known)
 	{
 		if (responded.known || closed.known)
 		{
-			fail(err, ODR_ERR_NULL, "opened_at is NULL but %s is not",
-				 responded.known ? "seller_responded_at" : "closed_at");
-			set_detail(err, "A dispute that was responded to or closed must have been opened.");
+			odr_fail(err, ODR_ERR_NULL, "opened_at is NULL but %s is not",
+					 responded.known ? "seller_responded_at" : "closed_at");
+			odr_set_detail(err, "A dispute that was responded to or closed must have been opened.");
 			return ODR_ERR_NULL;
 		}
 		*out = false;			/* no dispute */
 		return ODR_OK;
 	}
 	if (responded.known && responded.us < opened.us)
-		return fail(err, ODR_ERR_INVALID, "seller_responded_at is before opened_at");
+		return odr_fail(err, ODR_ERR_INVALID, "seller_responded_at is before opened_at");
 	if (closed.known && closed.us < opened.us)
-		return fail(err, ODR_ERR_INVALID, "closed_at is before opened_at");
+		return odr_fail(err, ODR_ERR_INVALID, "closed_at is before opened_at");
 	if (__builtin_mul_overflow((int64_t) response_days, ODR_US_PER_DAY, &deadline) ||
 		__builtin_add_overflow(deadline, opened.us, &deadline))
-		return fail(err, ODR_ERR_RANGE, "opened_at plus %d days is out of range",
-					(int) response_days);
+		return odr_fail(err, ODR_ERR_RANGE, "opened_at plus %d days is out of range",
+						(int) response_days);
 	*out = closed.known && closed.us >= deadline &&
 		(!responded.known || responded.us > deadline);
 	return ODR_OK;
@@ -440,8 +407,8 @@ odr_unshipped(OdrTime ship_deadline, OdrTime shipped_at, OdrTime as_of,
 {
 	if (!as_of.known)
 	{
-		fail(err, ODR_ERR_NULL, "as_of must not be NULL");
-		set_detail(err, "Whether an order is overdue depends on the moment it is judged at.");
+		odr_fail(err, ODR_ERR_NULL, "as_of must not be NULL");
+		odr_set_detail(err, "Whether an order is overdue depends on the moment it is judged at.");
 		return ODR_ERR_NULL;
 	}
 	if (!ship_deadline.known)
@@ -671,10 +638,10 @@ odr_summary_add(OdrSummary *a, const OdrSummary *b, OdrError *err)
 	{
 		if (__builtin_add_overflow(ac[i], bc[i], &res[i]))
 		{
-			fail(err, ODR_ERR_OVERFLOW, "odr_summary count %s is out of range",
-				 odr_summary_field_names[i]);
-			set_detail(err, "Adding %lld to %lld passes the largest bigint.",
-					   (long long) bc[i], (long long) ac[i]);
+			odr_fail(err, ODR_ERR_OVERFLOW, "odr_summary count %s is out of range",
+					 odr_summary_field_names[i]);
+			odr_set_detail(err, "Adding %lld to %lld passes the largest bigint.",
+						   (long long) bc[i], (long long) ac[i]);
 			return ODR_ERR_OVERFLOW;
 		}
 	}
@@ -697,11 +664,11 @@ odr_summary_subtract(OdrSummary *a, const OdrSummary *b, OdrError *err)
 	{
 		if (bc[i] > ac[i])
 		{
-			fail(err, ODR_ERR_RANGE,
-				 "odr_summary subtraction would leave %s negative",
-				 odr_summary_field_names[i]);
-			set_detail(err, "Only orders that were added can be taken away: %lld - %lld.",
-					   (long long) ac[i], (long long) bc[i]);
+			odr_fail(err, ODR_ERR_RANGE,
+					 "odr_summary subtraction would leave %s negative",
+					 odr_summary_field_names[i]);
+			odr_set_detail(err, "Only orders that were added can be taken away: %lld - %lld.",
+						   (long long) ac[i], (long long) bc[i]);
 			return ODR_ERR_RANGE;
 		}
 		rc[i] = ac[i] - bc[i];
@@ -714,9 +681,9 @@ odr_summary_subtract(OdrSummary *a, const OdrSummary *b, OdrError *err)
 		if (err != NULL)
 		{
 			memcpy(why, err->message, sizeof(why));
-			fail(err, ODR_ERR_INCONSISTENT,
-				 "odr_summary subtraction leaves an inconsistent summary");
-			set_detail(err, "The result would have %s; the right operand must be part of the left.", why);
+			odr_fail(err, ODR_ERR_INCONSISTENT,
+					 "odr_summary subtraction leaves an inconsistent summary");
+			odr_set_detail(err, "The result would have %s; the right operand must be part of the left.", why);
 		}
 		return ODR_ERR_INCONSISTENT;
 	}
@@ -731,28 +698,28 @@ odr_summary_validate(const OdrSummary *s, OdrError *err)
 	int64_t		reason_total = 0;
 
 	if (s->version != ODR_SUMMARY_VERSION)
-		return fail(err, ODR_ERR_SYNTAX, "unsupported odr_summary version %u",
-					s->version);
+		return odr_fail(err, ODR_ERR_SYNTAX, "unsupported odr_summary version %u",
+						s->version);
 	if (s->flags != 0)
-		return fail(err, ODR_ERR_SYNTAX, "odr_summary flags 0x%x are reserved",
-					s->flags);
+		return odr_fail(err, ODR_ERR_SYNTAX, "odr_summary flags 0x%x are reserved",
+						s->flags);
 	for (int i = 0; i < ODR_SUMMARY_NCOUNTS; i++)
 	{
 		if (c[i] < 0)
-			return fail(err, ODR_ERR_RANGE, "%s %lld is negative",
-						odr_summary_field_names[i], (long long) c[i]);
+			return odr_fail(err, ODR_ERR_RANGE, "%s %lld is negative",
+							odr_summary_field_names[i], (long long) c[i]);
 	}
 	if (s->defective > s->orders)
-		return fail(err, ODR_ERR_INCONSISTENT,
-					"defective %lld is more than orders %lld",
-					(long long) s->defective, (long long) s->orders);
+		return odr_fail(err, ODR_ERR_INCONSISTENT,
+						"defective %lld is more than orders %lld",
+						(long long) s->defective, (long long) s->orders);
 	for (int r = 0; r < ODR_NREASONS; r++)
 	{
 		if (s->reason[r] > s->defective)
-			return fail(err, ODR_ERR_INCONSISTENT,
-						"%s %lld is more than defective %lld",
-						odr_reason_names[r], (long long) s->reason[r],
-						(long long) s->defective);
+			return odr_fail(err, ODR_ERR_INCONSISTENT,
+							"%s %lld is more than defective %lld",
+							odr_reason_names[r], (long long) s->reason[r],
+							(long long) s->defective);
 		/* saturating at `defective`, so it cannot overflow (found by fuzzing) */
 		if (s->reason[r] >= s->defective - reason_total)
 			reason_total = s->defective;
@@ -760,34 +727,34 @@ odr_summary_validate(const OdrSummary *s, OdrError *err)
 			reason_total += s->reason[r];
 	}
 	if (reason_total < s->defective)
-		return fail(err, ODR_ERR_INCONSISTENT,
-					"defective %lld is more than the reason counts allow (%lld)",
-					(long long) s->defective, (long long) reason_total);
+		return odr_fail(err, ODR_ERR_INCONSISTENT,
+						"defective %lld is more than the reason counts allow (%lld)",
+						(long long) s->defective, (long long) reason_total);
 	if (s->seller_responsible > s->reason[ODR_ARBITRATION])
-		return fail(err, ODR_ERR_INCONSISTENT,
-					"seller_responsible %lld is more than arbitration %lld",
-					(long long) s->seller_responsible,
-					(long long) s->reason[ODR_ARBITRATION]);
+		return odr_fail(err, ODR_ERR_INCONSISTENT,
+						"seller_responsible %lld is more than arbitration %lld",
+						(long long) s->seller_responsible,
+						(long long) s->reason[ODR_ARBITRATION]);
 	if (s->rated > s->orders)
-		return fail(err, ODR_ERR_INCONSISTENT, "rated %lld is more than orders %lld",
-					(long long) s->rated, (long long) s->orders);
+		return odr_fail(err, ODR_ERR_INCONSISTENT, "rated %lld is more than orders %lld",
+						(long long) s->rated, (long long) s->orders);
 	if (s->positive > s->rated)
-		return fail(err, ODR_ERR_INCONSISTENT, "positive %lld is more than rated %lld",
-					(long long) s->positive, (long long) s->rated);
+		return odr_fail(err, ODR_ERR_INCONSISTENT, "positive %lld is more than rated %lld",
+						(long long) s->positive, (long long) s->rated);
 	for (int k = 0; k < 3; k++)
 	{
 		int64_t		n = s->dsr_count[k];
 		int64_t		sum = s->dsr_sum[k];
 
 		if (n > s->orders)
-			return fail(err, ODR_ERR_INCONSISTENT, "%s %lld is more than orders %lld",
-						odr_summary_field_names[15 + k], (long long) n,
-						(long long) s->orders);
+			return odr_fail(err, ODR_ERR_INCONSISTENT, "%s %lld is more than orders %lld",
+							odr_summary_field_names[15 + k], (long long) n,
+							(long long) s->orders);
 		if (sum < n || sum / 5 + (sum % 5 != 0) > n)
-			return fail(err, ODR_ERR_INCONSISTENT,
-						"%s %lld does not fit %lld ratings of 1 to 5 stars",
-						odr_summary_field_names[12 + k], (long long) sum,
-						(long long) n);
+			return odr_fail(err, ODR_ERR_INCONSISTENT,
+							"%s %lld does not fit %lld ratings of 1 to 5 stars",
+							odr_summary_field_names[12 + k], (long long) sum,
+							(long long) n);
 	}
 	return ODR_OK;
 }
@@ -831,8 +798,8 @@ odr_summary_parse(const char *text, OdrSummary *out, OdrError *err)
 	c = odr_summary_counts(&s);
 	if (*p != '(')
 	{
-		fail(err, ODR_ERR_SYNTAX, "an odr_summary must start with \"(\"");
-		set_detail(err, "The form is (orders=N,defective=N,...), as odr_agg prints it.");
+		odr_fail(err, ODR_ERR_SYNTAX, "an odr_summary must start with \"(\"");
+		odr_set_detail(err, "The form is (orders=N,defective=N,...), as odr_agg prints it.");
 		return ODR_ERR_SYNTAX;
 	}
 	p = skip_space(p + 1);
@@ -847,24 +814,24 @@ odr_summary_parse(const char *text, OdrSummary *out, OdrError *err)
 			const char *digits;
 
 			if (len == 0)
-				return fail(err, ODR_ERR_SYNTAX, "expected a count name at \"%.*s\"",
-							SHOW(strlen(p)), p);
+				return odr_fail(err, ODR_ERR_SYNTAX, "expected a count name at \"%.*s\"",
+								SHOW(strlen(p)), p);
 			i = name_index(odr_summary_field_names, ODR_SUMMARY_NCOUNTS, p, len);
 			if (i < 0)
 			{
-				fail(err, ODR_ERR_SYNTAX, "unknown odr_summary count \"%.*s\"",
-					 SHOW(len), p);
-				set_detail(err, "The counts are orders, defective, the seven reasons, seller_responsible, rated, positive, and dsr_<dimension>_sum and _ratings.");
+				odr_fail(err, ODR_ERR_SYNTAX, "unknown odr_summary count \"%.*s\"",
+						 SHOW(len), p);
+				odr_set_detail(err, "The counts are orders, defective, the seven reasons, seller_responsible, rated, positive, and dsr_<dimension>_sum and _ratings.");
 				return ODR_ERR_SYNTAX;
 			}
 			if (seen & (1u << i))
-				return fail(err, ODR_ERR_SYNTAX, "count \"%s\" appears twice",
-							odr_summary_field_names[i]);
+				return odr_fail(err, ODR_ERR_SYNTAX, "count \"%s\" appears twice",
+								odr_summary_field_names[i]);
 			seen |= 1u << i;
 			p = skip_space(p + len);
 			if (*p != '=')
-				return fail(err, ODR_ERR_SYNTAX, "expected \"=\" after \"%s\"",
-							odr_summary_field_names[i]);
+				return odr_fail(err, ODR_ERR_SYNTAX, "expected \"=\" after \"%s\"",
+								odr_summary_field_names[i]);
 			p = skip_space(p + 1);
 			if (*p == '-' || *p == '+')
 			{
@@ -878,23 +845,23 @@ odr_summary_parse(const char *text, OdrSummary *out, OdrError *err)
 				{
 					while (*p >= '0' && *p <= '9')
 						p++;
-					return fail(err, ODR_ERR_RANGE,
-								"value \"%.*s\" for %s is out of range for type bigint",
-								SHOW(p - digits), digits, odr_summary_field_names[i]);
+					return odr_fail(err, ODR_ERR_RANGE,
+									"value \"%.*s\" for %s is out of range for type bigint",
+									SHOW(p - digits), digits, odr_summary_field_names[i]);
 				}
 				v = v * 10 + (uint64_t) (*p - '0');
 				p++;
 			}
 			if (p == digits)
-				return fail(err, ODR_ERR_SYNTAX, "expected a whole number for %s at \"%.*s\"",
-							odr_summary_field_names[i], SHOW(strlen(p)), p);
+				return odr_fail(err, ODR_ERR_SYNTAX, "expected a whole number for %s at \"%.*s\"",
+								odr_summary_field_names[i], SHOW(strlen(p)), p);
 			if (negative && v != 0)
-				return fail(err, ODR_ERR_RANGE, "%s -%llu is negative",
-							odr_summary_field_names[i], (unsigned long long) v);
+				return odr_fail(err, ODR_ERR_RANGE, "%s -%llu is negative",
+								odr_summary_field_names[i], (unsigned long long) v);
 			if (v > (uint64_t) INT64_MAX)
-				return fail(err, ODR_ERR_RANGE,
-							"value \"%.*s\" for %s is out of range for type bigint",
-							SHOW(p - digits), digits, odr_summary_field_names[i]);
+				return odr_fail(err, ODR_ERR_RANGE,
+								"value \"%.*s\" for %s is out of range for type bigint",
+								SHOW(p - digits), digits, odr_summary_field_names[i]);
 			c[i] = (int64_t) v;
 			p = skip_space(p);
 			if (*p == ',')
@@ -904,13 +871,13 @@ odr_summary_parse(const char *text, OdrSummary *out, OdrError *err)
 			}
 			if (*p == ')')
 				break;
-			return fail(err, ODR_ERR_SYNTAX, "expected \",\" or \")\" at \"%.*s\"",
+			return odr_fail(err, ODR_ERR_SYNTAX, "expected \",\" or \")\" at \"%.*s\"",
 						SHOW(strlen(p)), p);
 		}
 	}
 	p = skip_space(p + 1);
 	if (*p != '\0')
-		return fail(err, ODR_ERR_SYNTAX, "unexpected \"%.*s\" after \")\"",
+		return odr_fail(err, ODR_ERR_SYNTAX, "unexpected \"%.*s\" after \")\"",
 					SHOW(strlen(p)), p);
 	st = odr_summary_validate(&s, err);
 	if (st != ODR_OK)
@@ -1024,21 +991,21 @@ odr_summary_decode(const unsigned char *in, size_t len, OdrSummary *out,
 	OdrStatus	st;
 
 	if (len < 4)
-		return fail(err, ODR_ERR_SYNTAX,
-					"binary odr_summary is %zu bytes, too short for its version",
-					len);
+		return odr_fail(err, ODR_ERR_SYNTAX,
+						"binary odr_summary is %zu bytes, too short for its version",
+						len);
 	s.version = get_be32(in);
 	if (s.version != ODR_SUMMARY_VERSION)
 	{
-		fail(err, ODR_ERR_SYNTAX, "unsupported binary odr_summary version %u",
-			 s.version);
-		set_detail(err, "This build of odr reads version %d.", ODR_SUMMARY_VERSION);
+		odr_fail(err, ODR_ERR_SYNTAX, "unsupported binary odr_summary version %u",
+				 s.version);
+		odr_set_detail(err, "This build of odr reads version %d.", ODR_SUMMARY_VERSION);
 		return ODR_ERR_SYNTAX;
 	}
 	if (len != ODR_SUMMARY_WIRE_SIZE)
-		return fail(err, ODR_ERR_SYNTAX,
-					"binary odr_summary is %zu bytes, expected %d", len,
-					ODR_SUMMARY_WIRE_SIZE);
+		return odr_fail(err, ODR_ERR_SYNTAX,
+						"binary odr_summary is %zu bytes, expected %d", len,
+						ODR_SUMMARY_WIRE_SIZE);
 	s.flags = get_be32(in + 4);
 	c = odr_summary_counts(&s);
 	for (int i = 0; i < ODR_SUMMARY_NCOUNTS; i++)
@@ -1121,32 +1088,32 @@ odr_policy_validate(const OdrPolicy *p, OdrError *err)
 				s = p->below[ODR_TIER_PASS];
 
 	if (p->min_orders < 0)
-		return fail(err, ODR_ERR_RANGE, "min_orders %lld is negative",
-					(long long) p->min_orders);
+		return odr_fail(err, ODR_ERR_RANGE, "min_orders %lld is negative",
+						(long long) p->min_orders);
 	if (!(e >= 0.0 && e <= g && g <= s && s <= 1.0))
 	{
-		fail(err, ODR_ERR_INCONSISTENT,
-			 "cut-offs %g / %g / %g are not ordered", e, g, s);
-		set_detail(err, "A policy needs 0 <= excellent_below <= good_below <= pass_below <= 1.");
+		odr_fail(err, ODR_ERR_INCONSISTENT,
+				 "cut-offs %g / %g / %g are not ordered", e, g, s);
+		odr_set_detail(err, "A policy needs 0 <= excellent_below <= good_below <= pass_below <= 1.");
 		return ODR_ERR_INCONSISTENT;
 	}
 	if (p->ncond < 0 || p->ncond > ODR_MAX_CONDITIONS)
-		return fail(err, ODR_ERR_RANGE, "a policy has at most %d conditions, not %d",
-					ODR_MAX_CONDITIONS, p->ncond);
+		return odr_fail(err, ODR_ERR_RANGE, "a policy has at most %d conditions, not %d",
+						ODR_MAX_CONDITIONS, p->ncond);
 	for (int i = 0; i < p->ncond; i++)
 	{
 		const OdrCondition *c = &p->cond[i];
 
 		if (c->tier < ODR_TIER_PASS || c->tier > ODR_TIER_EXCELLENT)
-			return fail(err, ODR_ERR_INCONSISTENT,
-						"a condition can only guard pass, good or excellent");
+			return odr_fail(err, ODR_ERR_INCONSISTENT,
+							"a condition can only guard pass, good or excellent");
 		if ((int) c->metric < 0 || c->metric >= ODR_NMETRICS)
-			return fail(err, ODR_ERR_UNKNOWN_NAME, "unknown metric in a condition");
+			return odr_fail(err, ODR_ERR_UNKNOWN_NAME, "unknown metric in a condition");
 		if (c->bound != ODR_BOUND_MAX && c->bound != ODR_BOUND_MIN)
-			return fail(err, ODR_ERR_INCONSISTENT, "a condition bound is max or min");
+			return odr_fail(err, ODR_ERR_INCONSISTENT, "a condition bound is max or min");
 		if (!isfinite(c->value))
-			return fail(err, ODR_ERR_RANGE, "condition value %g is not finite",
-						c->value);
+			return odr_fail(err, ODR_ERR_RANGE, "condition value %g is not finite",
+							c->value);
 	}
 	return ODR_OK;
 }

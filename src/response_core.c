@@ -4,6 +4,7 @@
  * the rules.  See response_core.h.
  */
 #include "response_core.h"
+#include "odr_error.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,28 +15,10 @@ const OdrRespRules odr_resp_default_rules = {
 	ODR_RESP_OPEN_USEC, ODR_RESP_CLOSE_USEC, ODR_RESP_WITHIN_USEC
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static OdrStatus
-fail(OdrError *err, OdrStatus status, const char *fmt,...)
-{
-	if (err != NULL)
-	{
-		va_list		ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-		err->detail[0] = '\0';
-	}
-	return status;
-}
-
 static OdrStatus
 out_of_memory(OdrError *err, const char *what)
 {
-	return fail(err, ODR_ERR_RANGE, "odr_response_rate state: no memory for more %s", what);
+	return odr_fail(err, ODR_ERR_RANGE, "odr_response_rate state: no memory for more %s", what);
 }
 
 /*
@@ -79,7 +62,7 @@ OdrStatus
 odr_resp_set_zone(OdrResp *r, const char *zone, size_t len, OdrError *err)
 {
 	if (len > ODR_RESP_ZONE_MAX)
-		return fail(err, ODR_ERR_RANGE, "zone name of %zu bytes is too long", len);
+		return odr_fail(err, ODR_ERR_RANGE, "zone name of %zu bytes is too long", len);
 	memcpy(r->zone, zone, len);
 	r->zone[len] = '\0';
 	r->zone_len = (uint32_t) len;
@@ -200,7 +183,7 @@ intern(OdrResp *r, const char *key, size_t len, uint32_t *idx, OdrError *err)
 	}
 	/* a new buyer: key offsets and counts are 32-bit */
 	if (len > UINT32_MAX - r->keys_len || r->nbuyers >= UINT32_MAX / 4)
-		return fail(err, ODR_ERR_RANGE, "odr_response_rate state: too many buyers or buyer bytes in one group");
+		return odr_fail(err, ODR_ERR_RANGE, "odr_response_rate state: too many buyers or buyer bytes in one group");
 	if (len > 0)
 	{
 		char	   *keys = ensure(r, r->keys, &r->keys_cap, r->keys_len + len, 1, 64);
@@ -274,7 +257,7 @@ odr_resp_merge(OdrResp *dst, const OdrResp *src, OdrError *err)
 		odr_resp_set_zone(dst, src->zone, src->zone_len, NULL);
 	else if (src->zone_len != 0 && !odr_resp_zone_is(dst, src->zone, src->zone_len))
 	{
-		fail(err, ODR_ERR_INVALID, "zone must be the same for every row of a group");
+		odr_fail(err, ODR_ERR_INVALID, "zone must be the same for every row of a group");
 		if (err != NULL)
 			snprintf(err->detail, sizeof(err->detail),
 					 "Part of the group has zone \"%.100s\", another part \"%.100s\".",
@@ -452,32 +435,32 @@ odr_resp_deserialize(OdrResp *r, const unsigned char *p, size_t len, OdrError *e
 	OdrStatus	st;
 
 	if (!take(&p, &len, magic, sizeof(magic)) || memcmp(magic, resp_magic, sizeof(magic)) != 0)
-		return fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad header");
+		return odr_fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad header");
 	if (!take(&p, &len, &zlen, sizeof(zlen)) || zlen > ODR_RESP_ZONE_MAX || len < zlen)
-		return fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad zone");
+		return odr_fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad zone");
 	odr_resp_set_zone(r, (const char *) p, zlen, NULL);
 	p += zlen;
 	len -= zlen;
 	if (!take(&p, &len, &nb, sizeof(nb)))
-		return fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: truncated");
+		return odr_fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: truncated");
 	for (uint32_t b = 0; b < nb; b++)
 	{
 		uint32_t	klen,
 					idx;
 
 		if (!take(&p, &len, &klen, sizeof(klen)) || len < klen)
-			return fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: truncated buyer key");
+			return odr_fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: truncated buyer key");
 		st = intern(r, (const char *) p, klen, &idx, err);
 		if (st != ODR_OK)
 			return st;
 		if (idx != b)
-			return fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: repeated buyer key");
+			return odr_fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: repeated buyer key");
 		p += klen;
 		len -= klen;
 	}
 	if (!take(&p, &len, &n, sizeof(n)) || n > len / sizeof(OdrRespMsg) ||
 		len != n * sizeof(OdrRespMsg))
-		return fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad message count");
+		return odr_fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad message count");
 	if (n == 0)
 		return ODR_OK;
 	{
@@ -493,7 +476,7 @@ odr_resp_deserialize(OdrResp *r, const unsigned char *p, size_t len, OdrError *e
 	for (size_t i = 0; i < r->nmsgs; i++)
 	{
 		if (r->msgs[i].buyer >= nb || r->msgs[i].kind > ODR_RESP_SELLER)
-			return fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad message %zu", i);
+			return odr_fail(err, ODR_ERR_SYNTAX, "odr_response_rate state: bad message %zu", i);
 	}
 	return ODR_OK;
 }

@@ -9,7 +9,8 @@
  * TimeZone of whichever session refreshes: a refresh by a job in another
  * zone moved orders between days.  Warehouses created under 0.3.0 from a
  * timestamptz column keep that cast; create them again (see README,
- * Upgrades).  Warehouses over a date or timestamp column are not affected.
+ * Upgrades); odr_refresh_warehouse now warns when it refreshes one.
+ * Warehouses over a date or timestamp column are not affected.
  */
 
 \echo Use "ALTER EXTENSION odr UPDATE TO '0.4.0'" to load this file. \quit
@@ -244,3 +245,63 @@ END
 $fn$;
 COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text, text) IS
 	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) (a timestamptz day column is read in time_zone, by default the session''s TimeZone, fixed into the view), a materialised view <prefix>segments of those rolled up per run of days in the same month-end windows (both with unique indexes: REFRESH ... CONCURRENTLY works; odr_refresh_warehouse refreshes both in order), and the views <prefix>month_end (from the runs), <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection. Returns the objects created.';
+
+-- odr_refresh_warehouse warns about a daily view of an earlier release that
+-- casts a timestamptz with ::date
+CREATE OR REPLACE FUNCTION odr_refresh_warehouse(daily regclass, concurrently boolean DEFAULT true)
+RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	rel regclass;
+BEGIN
+	IF daily IS NULL THEN
+		RAISE EXCEPTION 'daily must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+			      HINT = 'Pass the per-day materialised view, for example odr_refresh_warehouse(''odr_daily'').';
+	END IF;
+	IF $2 IS NULL THEN  -- concurrently (a keyword in expressions)
+		RAISE EXCEPTION 'concurrently must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = daily AND c.relkind = 'm') THEN
+		RAISE EXCEPTION '"%" is not a materialized view', daily
+			USING ERRCODE = 'wrong_object_type',
+			      HINT = 'Pass the <prefix>daily materialised view that odr_create_warehouse created.';
+	END IF;
+	-- A warehouse made before 0.4.0 from a timestamptz column casts it with
+	-- ::date, date(timestamptz), whose day follows the refreshing session's
+	-- TimeZone: say so (the refresh goes on, as it always did).
+	IF EXISTS (SELECT 1 FROM pg_rewrite r
+	           WHERE r.ev_class = daily
+	             AND r.ev_action::text LIKE ('%:funcid ' || 'date(timestamptz)'::regprocedure::oid || ' %')) THEN
+		RAISE WARNING '"%" turns a timestamptz into a day with ::date, so its days follow the TimeZone of the session that refreshes it (now "%")',
+			daily, current_setting('TimeZone')
+			USING DETAIL = 'Warehouses created before odr 0.4.0 from a timestamptz day column do so; odr_create_warehouse now fixes one time zone into the view.',
+			      HINT = format('Drop the warehouse (DROP MATERIALIZED VIEW %s CASCADE) and create it again with odr_create_warehouse(..., time_zone => ''Asia/Shanghai''), or the zone the days are assessed in.', daily);
+	END IF;
+	-- daily first, then every materialised view built on it (directly or
+	-- through views), each after all the ones it reads
+	FOR rel IN
+		WITH RECURSIVE dep(oid, depth) AS (
+			SELECT daily::oid, 0
+			UNION
+			SELECT r.ev_class, dep.depth + 1
+			FROM dep
+			JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = dep.oid
+			                AND d.classid = 'pg_rewrite'::regclass
+			JOIN pg_rewrite r ON r.oid = d.objid
+			JOIN pg_class c ON c.oid = r.ev_class AND c.relkind IN ('m', 'v')
+			WHERE r.ev_class <> dep.oid AND dep.depth < 1000)
+		SELECT dep.oid::regclass
+		FROM dep JOIN pg_class c ON c.oid = dep.oid AND c.relkind = 'm'
+		GROUP BY dep.oid
+		ORDER BY max(dep.depth), dep.oid::regclass::text
+	LOOP
+		EXECUTE format('REFRESH MATERIALIZED VIEW %s%s', CASE WHEN $2 THEN 'CONCURRENTLY ' END, rel);
+		RETURN NEXT rel;
+	END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION odr_refresh_warehouse(regclass, boolean) IS
+	'Refresh a warehouse: the per-day materialised view daily, then every materialised view built on it (<prefix>segments and your own), in dependency order, CONCURRENTLY by default so readers are never blocked. Returns the views refreshed, in order.';

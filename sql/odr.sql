@@ -969,6 +969,17 @@ BEGIN
 			USING ERRCODE = 'wrong_object_type',
 			      HINT = 'Pass the <prefix>daily materialised view that odr_create_warehouse created.';
 	END IF;
+	-- A warehouse made before 0.4.0 from a timestamptz column casts it with
+	-- ::date, date(timestamptz), whose day follows the refreshing session's
+	-- TimeZone: say so (the refresh goes on, as it always did).
+	IF EXISTS (SELECT 1 FROM pg_rewrite r
+	           WHERE r.ev_class = daily
+	             AND r.ev_action::text LIKE ('%:funcid ' || 'date(timestamptz)'::regprocedure::oid || ' %')) THEN
+		RAISE WARNING '"%" turns a timestamptz into a day with ::date, so its days follow the TimeZone of the session that refreshes it (now "%")',
+			daily, current_setting('TimeZone')
+			USING DETAIL = 'Warehouses created before odr 0.4.0 from a timestamptz day column do so; odr_create_warehouse now fixes one time zone into the view.',
+			      HINT = format('Drop the warehouse (DROP MATERIALIZED VIEW %s CASCADE) and create it again with odr_create_warehouse(..., time_zone => ''Asia/Shanghai''), or the zone the days are assessed in.', daily);
+	END IF;
 	-- daily first, then every materialised view built on it (directly or
 	-- through views), each after all the ones it reads
 	FOR rel IN

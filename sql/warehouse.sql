@@ -279,6 +279,13 @@ SELECT count(*) FROM odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', '
                                           time_zone => 'America/Los_Angeles');
 SELECT seller_id, day, odr_orders(summary) AS orders FROM tzla_daily ORDER BY 1, 2;
 SELECT as_of, seller_id, orders, defective FROM tzla_month_end WHERE as_of = '2026-10-31' ORDER BY 2;
+-- a daily view as odr_create_warehouse made it before 0.4.0 (::date of a
+-- timestamptz): its refresh warns (the refreshes above, with a fixed zone or a
+-- date column, do not)
+CREATE MATERIALIZED VIEW old_daily AS
+SELECT seller_id, finished_at::date AS day, odr_agg(defects) AS summary FROM wh_tz GROUP BY 1, 2;
+SELECT * FROM odr_refresh_warehouse('old_daily', concurrently => false);
+DROP MATERIALIZED VIEW old_daily;
 SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_', time_zone => 'Mars/Olympus')$q$);
 SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_', time_zone => '')$q$);
 SELECT err($q$SELECT odr_create_warehouse('wh_tz', 'seller_id', 'finished_at', 'defects', 'x_', time_zone => 'CST')$q$);

@@ -741,6 +741,7 @@ DECLARE
 	src text := source::text;
 	day_type regtype;
 	day_of text;
+	zone_asked text;
 	zone text;
 	defects_type regtype;
 	seller_type regtype;
@@ -788,13 +789,13 @@ BEGIN
 	-- zone would move orders between days.
 	IF day_type = 'timestamptz'::regtype THEN
 		-- a zone name (daylight saving time included), spelt as PostgreSQL does
+		zone_asked := coalesce(time_zone, current_setting('TimeZone'));
 		SELECT n.name INTO zone FROM pg_timezone_names n
-		WHERE lower(n.name) = lower(coalesce(time_zone, current_setting('TimeZone')))
-		ORDER BY n.name = coalesce(time_zone, current_setting('TimeZone')) DESC, n.name LIMIT 1;
+		WHERE lower(n.name) = lower(zone_asked)
+		ORDER BY n.name = zone_asked DESC, n.name LIMIT 1;
 		IF zone IS NULL THEN
 			RAISE EXCEPTION '% "%" is not a recognized time zone',
-				CASE WHEN time_zone IS NULL THEN 'the session''s TimeZone' ELSE 'time_zone' END,
-				coalesce(time_zone, current_setting('TimeZone'))
+				CASE WHEN time_zone IS NULL THEN 'the session''s TimeZone' ELSE 'time_zone' END, zone_asked
 				USING ERRCODE = 'invalid_parameter_value',
 				      DETAIL = 'A zone is a time zone name PostgreSQL knows (pg_timezone_names); abbreviations such as CST and offsets such as UTC+8 are not accepted, as they ignore daylight saving time.',
 				      HINT = 'Pass time_zone by name, such as ''Asia/Shanghai''.';

@@ -623,14 +623,13 @@ odr_summary_add(OdrSummary *a, const OdrSummary *b, OdrError *err)
 	if (a->orders >= 0 && b->orders >= 0 &&
 		a->orders < INT64_MAX / 16 && b->orders < INT64_MAX / 16)
 	{
-		/* b copied first (a and b may be the same summary), then summed
-		 * in one pass the compiler can vectorise */
+		/* b copied first (a and b may be the same summary), then added in
+		 * one pass the compiler can vectorise */
 		int64_t		bcopy[ODR_SUMMARY_NCOUNTS];
 
 		memcpy(bcopy, bc, sizeof(bcopy));
 		for (int i = 0; i < ODR_SUMMARY_NCOUNTS; i++)
-			res[i] = ac[i] + bcopy[i];
-		memcpy(ac, res, sizeof(res));
+			ac[i] += bcopy[i];
 		return ODR_OK;
 	}
 

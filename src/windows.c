@@ -95,6 +95,7 @@ at_state_alloc(MemoryContext cxt, int n, int days, DateADT *as_of)
 		odr_summary_init(&st->sums[i]);
 	st->layout = NULL;
 	st->pending_seg = -1;
+	odr_summary_init(&st->pending);
 	st->since_first = false;
 	st->seen = false;
 	st->first_day = 0;
@@ -350,7 +351,6 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 		{
 			st = at_state_alloc(cxt, cached->n, days, cached->as_of);
 			st->layout = cached;
-			odr_summary_init(&st->pending);
 			st->since_first = since_first;
 			return st;
 		}
@@ -383,7 +383,6 @@ at_state_new(FunctionCallInfo fcinfo, MemoryContext cxt)
 	}
 	st->n = m;
 	st->layout = at_layout_for(fcinfo, cxt, st->as_of, st->n, days, arr);
-	odr_summary_init(&st->pending);
 	st->since_first = since_first;
 	return st;
 }

@@ -532,18 +532,21 @@ COMMENT ON FUNCTION odr_peer_score(text, double precision) IS
 	'S2: window function, OVER (PARTITION BY category): the seller''s score 0..5 among its peers, 5 x (1 - the share of the other peers doing strictly better; a tie costs nothing); lower is better for quality_refund_rate, refund_hours and dispute_rate; NULL without a value or without peers';
 
 CREATE TABLE odr_star_policy (
-	name text PRIMARY KEY CHECK (name <> ''),
+	name text PRIMARY KEY CHECK (name OPERATOR(pg_catalog.<>) ''::text),
 	description text NOT NULL DEFAULT '',
 	builtin boolean NOT NULL DEFAULT false,
-	w_on_time_rate double precision NOT NULL CHECK (w_on_time_rate >= 0),
-	w_response_rate double precision NOT NULL CHECK (w_response_rate >= 0),
-	w_quality_refund_rate double precision NOT NULL CHECK (w_quality_refund_rate >= 0),
-	w_refund_hours double precision NOT NULL CHECK (w_refund_hours >= 0),
-	w_dispute_rate double precision NOT NULL CHECK (w_dispute_rate >= 0),
-	weak_below double precision NOT NULL DEFAULT 4 CHECK (weak_below >= 0 AND weak_below <= 5),
-	window_days integer NOT NULL DEFAULT 30 CHECK (window_days > 0),
+	w_on_time_rate double precision NOT NULL CHECK (w_on_time_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	w_response_rate double precision NOT NULL CHECK (w_response_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	w_quality_refund_rate double precision NOT NULL CHECK (w_quality_refund_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	w_refund_hours double precision NOT NULL CHECK (w_refund_hours OPERATOR(pg_catalog.>=) 0::double precision),
+	w_dispute_rate double precision NOT NULL CHECK (w_dispute_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	weak_below double precision NOT NULL DEFAULT 4 CHECK (weak_below OPERATOR(pg_catalog.>=) 0::double precision
+		AND weak_below OPERATOR(pg_catalog.<=) 5::double precision),
+	window_days integer NOT NULL DEFAULT 30 CHECK (window_days OPERATOR(pg_catalog.>) 0),
 	CONSTRAINT odr_star_policy_weights_sum_to_1 CHECK (
-		abs(w_on_time_rate + w_response_rate + w_quality_refund_rate + w_refund_hours + w_dispute_rate - 1) < 1e-9)
+		pg_catalog.abs(w_on_time_rate OPERATOR(pg_catalog.+) w_response_rate OPERATOR(pg_catalog.+) w_quality_refund_rate
+		               OPERATOR(pg_catalog.+) w_refund_hours OPERATOR(pg_catalog.+) w_dispute_rate
+		               OPERATOR(pg_catalog.-) 1::double precision) OPERATOR(pg_catalog.<) 1e-9::double precision)
 );
 COMMENT ON TABLE odr_star_policy IS 'S8, S9: 1688 star policies: the weight of each indicator score in the composite (summing to 1), the score below which an indicator is a weak spot (S2), the window; built-in rows are read-only';
 COMMENT ON COLUMN odr_star_policy.name IS 'Policy name, passed to odr_star_scorecard(..., policy) and the other star functions';
@@ -552,8 +555,9 @@ COMMENT ON COLUMN odr_star_policy.window_days IS 'S9: the days the indicators ar
 
 CREATE TABLE odr_star_level (
 	policy text NOT NULL REFERENCES odr_star_policy (name) ON UPDATE CASCADE ON DELETE CASCADE,
-	stars numeric(2,1) NOT NULL CHECK (stars >= 0 AND stars <= 5),
-	min_composite double precision NOT NULL CHECK (min_composite <= 5 AND min_composite = min_composite),
+	stars numeric(2,1) NOT NULL CHECK (stars OPERATOR(pg_catalog.>=) 0::numeric AND stars OPERATOR(pg_catalog.<=) 5::numeric),
+	min_composite double precision NOT NULL CHECK (min_composite OPERATOR(pg_catalog.<=) 5::double precision
+		AND min_composite OPERATOR(pg_catalog.=) min_composite),
 	builtin boolean NOT NULL DEFAULT false,
 	PRIMARY KEY (policy, stars)
 );

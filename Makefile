@@ -12,12 +12,17 @@ OBJS += src/peers_core.o src/peers.o
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
 
-# sql/odr.sql is the install script of the newest version; the scripts of
-# earlier releases (frozen) and the upgrade scripts sql/odr--A--B.sql are
-# installed as they are, so CREATE EXTENSION odr VERSION '0.1.0' and
-# ALTER EXTENSION odr UPDATE work.
+# sql/odr.sql is the install script of the newest version; the upgrade
+# scripts sql/odr--A--B.sql are installed as they are, so ALTER EXTENSION odr
+# UPDATE works.  The install scripts of earlier releases are not installed
+# (they are not capture-proof: README, Upgrades); they are kept, frozen, in
+# test/upgrade/releases for the upgrade tests.
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
-DATA = $(filter-out $(DATA_built),$(wildcard sql/$(EXTENSION)--*.sql))
+DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
+# Releases whose install scripts an earlier `make install` put in place:
+# install removes them (all but the current version's).
+OLD_RELEASES = 0.1.0 0.2.0 0.3.0 0.4.0
+OLD_INSTALL_SCRIPTS = $(filter-out $(EXTENSION)--$(EXTVERSION).sql,$(OLD_RELEASES:%=$(EXTENSION)--%.sql))
 
 # pg_regress inputs are sql/<test>.sql; the install script is sql/odr.sql.
 REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse
@@ -37,6 +42,13 @@ include $(PGXS)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@
+
+# install (and uninstall) also remove the old releases' install scripts left
+# by an earlier make install, so CREATE EXTENSION odr VERSION '0.1.0' fails.
+.PHONY: remove-old-install-scripts
+install uninstall: remove-old-install-scripts
+remove-old-install-scripts:
+	rm -f $(addprefix '$(DESTDIR)$(datadir)/extension/',$(OLD_INSTALL_SCRIPTS))
 
 # Plain-C unit tests of the rules (no server needed), TAP output.
 test/unit/core_test: test/unit/core_test.c test/unit/tap.h src/odr_core.c src/odr_core.h src/odr_error.h

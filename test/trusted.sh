@@ -2,9 +2,17 @@
 # odr is a trusted extension (README: Security): a role that is not a
 # superuser but may CREATE in a database installs it, owns it, writes its own
 # policies, builds a warehouse and drops it again; another role only reads.
-# TAP output. Needs a running server (PG* variables) with odr installed.
+# It cannot install an earlier release (their install scripts are not
+# shipped); it can update one that is installed, which the test installs from
+# the frozen copies in test/upgrade/releases (test/releases.sh; copied into
+# the extension directory for the test and removed at the end).
+# TAP output. Needs a running server (PG* variables) with odr installed, and
+# write access to the extension directory of PG_CONFIG.
 set -euo pipefail
 db=odr_trusted
+. "$(dirname "$0")/releases.sh"
+trap releases_remove EXIT
+trap 'exit 1' HUP INT TERM
 q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 n=0
 check() {
@@ -25,6 +33,8 @@ q -d postgres -c "DROP DATABASE IF EXISTS $db" \
   -c "CREATE DATABASE $db OWNER odr_dbowner"
 q -d $db -c "GRANT CREATE, USAGE ON SCHEMA public TO odr_dbowner" -c "GRANT USAGE ON SCHEMA public TO odr_reader"
 
+check "it cannot install an earlier release: make install ships no old install script (22023)" \
+  "$(state_as odr_dbowner "CREATE EXTENSION odr VERSION '0.1.0'")" "22023"
 check "a non-superuser that owns the database can CREATE EXTENSION odr" \
   "$(state_as odr_dbowner "CREATE EXTENSION odr")" "ok"
 # the DO block above rolled back; install for real
@@ -70,7 +80,8 @@ check "the warehouse's views belong to the installing role" \
   "$(q -d $db -c "SELECT string_agg(DISTINCT relowner::regrole::text, ',') FROM pg_class WHERE relname LIKE 'odr\_%' AND relkind IN ('v', 'm')")" "odr_dbowner"
 check "the user policy is in a dump made by the installing role" \
   "$(PGUSER=odr_dbowner "$("${PG_CONFIG:-pg_config}" --bindir)/pg_dump" -d $db --data-only -t odr_policy | grep -c "^mine")" "1"
-check "the installing role can update and drop the extension" \
+releases_install   # the install script of 0.1.0, for the update below (test/releases.sh)
+check "the installing role can update an earlier release and drop the extension" \
   "$(q -d $db -c "SET ROLE odr_dbowner" -c "DROP EXTENSION odr CASCADE" -c "CREATE EXTENSION odr VERSION '0.1.0'" -c "ALTER EXTENSION odr UPDATE" -c "SELECT extversion FROM pg_extension WHERE extname = 'odr'")" \
   "$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$(dirname "$0")/../odr.control")"
 check "an unprivileged role without CREATE on the database cannot install odr (42501)" \

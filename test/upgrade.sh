@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Upgrades: install the oldest released odr, walk ALTER EXTENSION odr UPDATE
-# through every version to the newest, and check the result is a fresh
-# install (TAP output):
+# Upgrades: install the first release of odr (0.1.0), walk ALTER EXTENSION
+# odr UPDATE through every version to the newest, and check the result is a
+# fresh install (TAP output):
 #   - the same objects with the same definitions, comments, privileges and
 #     built-in rows (test/upgrade/snapshot.sql, diffed);
 #   - data stored under the old version (odr_defects and odr_summary columns,
@@ -9,15 +9,23 @@
 #     and keeps working;
 #   - the whole pg_regress suite and the pgTAP suite give the same results on
 #     the walked database as on a fresh one.
-# Needs a running server (PG* variables) with odr installed (make install).
+# (test/traps.sh walks the same chain with operators and functions planted.)
+# make install ships only the newest install script (README: Upgrades): the
+# frozen install scripts of earlier releases (test/upgrade/releases) are
+# copied into the extension directory for the test and removed at the end
+# (test/releases.sh).
+# Needs a running server (PG* variables) with odr installed (make install),
+# and write access to the extension directory of PG_CONFIG.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fresh=odr_up_fresh
 walked=odr_up_walked
 kept=odr_up_kept
+. test/releases.sh
 tmp=$(mktemp -d /tmp/odr-upgrade.XXXXXX)
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+trap 'releases_remove; rm -rf "$tmp"' EXIT
+trap 'exit 1' HUP INT TERM
 q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
 n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
@@ -25,9 +33,11 @@ notok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1"; echo "# got:      $2"; echo "# expected: $3"; fi; }
 
 newest=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" odr.control)
-# the oldest version available, by version number
-oldest=$(q -d postgres -c "SELECT version FROM pg_available_extension_versions WHERE name = 'odr'
-                            ORDER BY string_to_array(version, '.')::int[] LIMIT 1")
+check "make install ships no earlier release's install script (only $newest can be created)" \
+  "$(q -d postgres -c "SELECT string_agg(version, ',') FROM pg_available_extension_versions WHERE name = 'odr'")" "$newest"
+# the first release, from its frozen install script
+oldest=0.1.0
+releases_install
 path=$(q -d postgres -c "SELECT path FROM pg_extension_update_paths('odr') WHERE source = '$oldest' AND target = '$newest'")
 echo "# walking $path"
 check "an update path leads from $oldest to $newest" "$([ -n "$path" ] && [ "$oldest" != "$newest" ] && echo yes)" yes

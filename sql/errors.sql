@@ -105,6 +105,46 @@ SELECT err($q$SELECT '(orders=2,defective=1,unshipped=1)'::odr_summary - '(order
 SELECT err($q$SELECT '(orders=9223372036854775807)'::odr_summary + '(orders=1)'::odr_summary$q$);
 SELECT err($q$SELECT odr_rollup(s) FROM (VALUES ('(orders=9223372036854775807)'::odr_summary), ('(orders=1)')) v(s)$q$);
 SELECT err($q$SELECT odr_agg_invfn('(orders=1)', '{}')$q$);
+-- odr_agg_at / odr_rollup_at (issue #19).  A window that starts before the
+-- first date of type date is refused with 22008, as odr_window refuses it
+-- (it used to wrap around in 32 bits: XX000 invalid memory alloc request)
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{0001-01-01}', 2147483647) FROM (VALUES (date '2000-01-01')) v(d)$q$);
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{2000-01-01}', 2147483647) FROM (VALUES (date '2000-01-01')) v(d)$q$);
+SELECT err($q$SELECT odr_rollup_at(d, '(orders=1)', '{2026-10-31,0001-01-01}', 2147483647) FROM (VALUES (date '0001-01-01')) v(d)$q$);
+SELECT err($q$SELECT odr_window('0001-01-01', 2147483647)$q$) AS the_same_window;
+-- the longest window ending on 2000-01-01 starts on the first date, 4714-11-24 BC; one day more is refused
+SELECT odr_agg_at(d, '{}', '{2000-01-01}', 2451546) FROM (VALUES (date '4714-11-24 BC'), ('2000-01-01')) v(d);
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{2000-01-01}', 2451547) FROM (VALUES (date '2000-01-01')) v(d)$q$);
+-- as_of, days and since_first_day define the group's windows: one that
+-- varies between the rows of a group is 22023 on the row where it changes
+-- (it used to be ignored: the first row's value was used)
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{2026-10-31}', n) FROM (VALUES (date '2026-10-01', 90), ('2026-10-02', 30)) v(d, n)$q$);
+SELECT err($q$SELECT odr_agg_at(d, '{}', a, 90) FROM (VALUES (date '2026-10-01', '{2026-10-31}'::date[]), ('2026-10-02', '{2026-11-30}')) v(d, a)$q$);
+SELECT err($q$SELECT odr_agg_at(d, '{}', ARRAY[date '2026-10-31' + g % 2], 90) FROM (SELECT date '2026-10-01' AS d, g FROM generate_series(1, 3) g) v$q$) AS computed_per_row;
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{2026-10-31}', 90, g > 1) FROM (SELECT date '2026-10-01' AS d, g FROM generate_series(1, 2) g) v$q$);
+SELECT err($q$SELECT odr_rollup_at(d, '(orders=1)', '{2026-10-31}', n) FROM (VALUES (date '2026-10-01', 90), ('2026-10-02', 91)) v(d, n)$q$);
+SELECT err($q$SELECT odr_agg_at(d, '{}', a, 90) FROM (VALUES (date '2026-10-01', '{2026-10-31}'::date[]), ('2026-10-02', NULL)) v(d, a)$q$) AS null_on_a_later_row;
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{2026-10-31}', n) FROM (VALUES (date '2026-10-01', 90), ('2026-10-02', NULL)) v(d, n)$q$) AS null_on_a_later_row;
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{2026-10-31}', 90, f) FROM (VALUES (date '2026-10-01', true), ('2026-10-02', NULL)) v(d, f)$q$) AS null_on_a_later_row;
+SELECT err($q$SELECT odr_agg_at(d, '{}', a, 90) FROM (VALUES (date '2026-10-01', '{2026-10-31}'::date[]), ('2026-10-02', '{2026-10-31,NULL}')) v(d, a)$q$) AS bad_dates_on_a_later_row;
+-- the same dates in another order or repeated are the same windows: no error
+SELECT odr_agg_at(d, '{}', a, 90) FROM (VALUES (date '2026-10-01', '{2026-10-31,2026-11-30}'::date[]), ('2026-10-02', '{2026-11-30,2026-10-31,2026-11-30}')) v(d, a);
+-- odr_agg_at over timestamptz: time_zone is a zone name of pg_timezone_names (22023 otherwise, 22004 for NULL)
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, 'CST') FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, 'UTC+8') FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, '+08:00') FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, 'Mars/Olympus') FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, '') FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, NULL) FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, z) FROM (VALUES (timestamptz '2026-10-01 12:00+00', 'Asia/Shanghai'), (NULL, 'Asia/Tokio')) v(t, z)$q$) AS checked_on_every_row;
+-- ... and only with a timestamptz day: a date or timestamp would be cast in the session's TimeZone first
+SELECT err($q$SELECT odr_agg_at(d, '{}', '{2026-10-31}', 90, 'Asia/Shanghai'::text) FROM (VALUES (date '2026-10-01')) v(d)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, 'Asia/Shanghai'::text) FROM (VALUES (timestamp '2026-10-01 12:00')) v(t)$q$);
+SELECT err($q$SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90) FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t)$q$) AS no_zone;
+-- the message, detail and hint as a client sees them
+SELECT odr_agg_at(d, '{}', '{0001-01-01}', 2147483647) FROM (VALUES (date '2000-01-01')) v(d);
+SELECT odr_agg_at(d, '{}', a, 90) FROM (VALUES (date '2026-10-01', '{2026-10-31}'::date[]), ('2026-10-02', '{2026-11-30,2026-10-31}')) v(d, a);
+SELECT odr_agg_at(t, '{}', '{2026-10-31}', 90, 'CST') FROM (VALUES (timestamptz '2026-10-01 12:00+00')) v(t);
 -- policies: built-in ones are read-only; bad cut-offs are rejected
 SELECT err($q$UPDATE odr_policy SET pass_below = 0.2 WHERE name = 'aliexpress'$q$);
 SELECT err($q$DELETE FROM odr_policy WHERE name = 'aliexpress'$q$);

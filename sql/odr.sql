@@ -1111,6 +1111,91 @@ COMMENT ON AGGREGATE odr_rollup_at(date, odr_summary, date[], integer, boolean) 
 	'A1, A2: odr_rollup_at; with since_first_day true, only the dates on or after the group''s earliest day (a seller''s assessments since it started)';
 
 -- ---------------------------------------------------------------------
+-- odr_agg_at over timestamp and timestamptz days (0.5.0)
+-- ---------------------------------------------------------------------
+-- A timestamp's day is day::date; a timestamptz's is
+-- (day AT TIME ZONE time_zone)::date, with time_zone a name of
+-- pg_timezone_names as odr_create_warehouse takes it.  The same C final
+-- function and state as the date form.
+
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_ts_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_ts_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_tstz_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_tstz_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer, boolean) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer) IS 'odr_agg_at (timestamp day) transition';
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer, boolean) IS 'odr_agg_at (timestamp day, since_first_day) transition';
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text) IS 'odr_agg_at (timestamptz day, time_zone) transition';
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) IS 'odr_agg_at (timestamptz day, time_zone, since_first_day) transition';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer) IS 'odr_agg_at (timestamp day) final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer, boolean) IS 'odr_agg_at (timestamp day, since_first_day) final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text) IS 'odr_agg_at (timestamptz day, time_zone) final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) IS 'odr_agg_at (timestamptz day, time_zone, since_first_day) final function';
+
+CREATE AGGREGATE odr_agg_at(day timestamp, defects odr_defects, as_of date[], days integer) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamp, odr_defects, date[], integer) IS
+	'A1, A2: odr_agg_at with a timestamp day: an order''s day is day::date';
+
+CREATE AGGREGATE odr_agg_at(day timestamp, defects odr_defects, as_of date[], days integer, since_first_day boolean) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamp, odr_defects, date[], integer, boolean) IS
+	'A1, A2: odr_agg_at with a timestamp day (day::date); with since_first_day true, only the dates on or after the group''s earliest day';
+
+CREATE AGGREGATE odr_agg_at(day timestamptz, defects odr_defects, as_of date[], days integer, time_zone text) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamptz, odr_defects, date[], integer, text) IS
+	'A1, A2: odr_agg_at with a timestamptz day: an order''s day is (day AT TIME ZONE time_zone)::date, time_zone a name of pg_timezone_names (not an abbreviation or an offset)';
+
+CREATE AGGREGATE odr_agg_at(day timestamptz, defects odr_defects, as_of date[], days integer, time_zone text, since_first_day boolean) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamptz, odr_defects, date[], integer, text, boolean) IS
+	'A1, A2: odr_agg_at with a timestamptz day ((day AT TIME ZONE time_zone)::date); with since_first_day true, only the dates on or after the group''s earliest day';
+
+-- ---------------------------------------------------------------------
 -- Shards: the same odr everywhere (postgres_fdw)
 -- ---------------------------------------------------------------------
 -- postgres_fdw ships odr_agg(...) to a foreign server whose "extensions"

@@ -131,6 +131,28 @@ FROM s6_refunds WHERE seller = 'a';
 SELECT odr_refund_hours(r, r, 1) AS s6 FROM (VALUES (timestamptz '2026-10-01 09:00')) v(r);
 
 -- ---------------------------------------------------------------------
+-- S3, S6: any finite business_weight gives the true value (issue #19)
+-- ---------------------------------------------------------------------
+-- a weight so large that the weighted sums pass the largest double used to
+-- give S3 0 and S6 Infinity; the value is the limit as the weight grows:
+-- the business orders alone.  S3 a: business 1 of 2 on time -> 0.5; b: 0 of 1 -> 0
+SELECT seller, odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, 1e308,
+                                timestamptz '2026-10-31 12:00') AS s3_1e308,
+       odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, 1.7976931348623157e308,
+                        timestamptz '2026-10-31 12:00') AS s3_largest_double
+FROM s3_orders GROUP BY seller ORDER BY seller;
+-- S6 a: the business refund took 3 h
+SELECT odr_refund_hours(requested_at, completed_at, buyer_level, 1e308) AS s6_1e308 FROM s6_refunds WHERE seller = 'a';
+-- and the smallest weights: the other orders alone (a: (6 + 0.5) / 2 = 3.25 h), finite and not NaN
+SELECT round(odr_refund_hours(requested_at, completed_at, buyer_level, 1e-300)::numeric, 10) AS s6_1e_300,
+       round(odr_refund_hours(requested_at, completed_at, buyer_level, 4.9e-324)::numeric, 10) AS s6_smallest_double
+FROM s6_refunds WHERE seller = 'a';
+-- a weight that does not overflow keeps its exact weighted value: (1 + 1 + 1e300) / (1 + 1 + 2e300) = 0.5
+SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, 1e300,
+                        timestamptz '2026-10-31 12:00') AS s3_1e300
+FROM s3_orders WHERE seller = 'a';
+
+-- ---------------------------------------------------------------------
 -- S7 dispute rate
 -- ---------------------------------------------------------------------
 CREATE TABLE s7_orders (seller text, ruling text);
@@ -241,6 +263,8 @@ SELECT seller,
        odr_refund_hours(requested_at, completed_at, buyer_level, 1.5) AS s6w,
        odr_dispute_rate(ruling) AS s7
 FROM s_par GROUP BY seller;
+CREATE TEMP TABLE s_serial_1e308 AS
+SELECT odr_refund_hours(requested_at, completed_at, buyer_level, 1e308) AS s6 FROM s_par;
 CREATE TEMP TABLE s_serial_total AS
 SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, timestamptz '2026-09-20') AS s3,
        odr_quality_refund_rate(reason) AS s5,
@@ -294,6 +318,10 @@ FROM s_serial_total s, (
                     WHEN timestamptz '2026-09-20' > coalesce(promised_ship_by, paid_at + interval '48 hours') THEN false END AS ontime
         FROM s_par) o
   WHERE ontime IS NOT NULL) x;
+-- a weight of 1e308 gives the serial value in parallel too
+SELECT (SELECT odr_refund_hours(requested_at, completed_at, buyer_level, 1e308) FROM s_par)
+       = (SELECT s6 FROM s_serial_1e308) AS s6_1e308_equal,
+       (SELECT odr_refund_hours(requested_at, completed_at, buyer_level, 1e308) FROM s_par) < 'Infinity' AS finite;
 -- a weight that differs between the rows of a group is caught in the workers too
 -- (which of the two weights is named first depends on the workers: SQLSTATE only)
 SELECT left(s_err($$SELECT odr_refund_hours(requested_at, completed_at, buyer_level, 1.0 + (id > 30000)::int) FROM s_par$$), 6) AS sqlstate;

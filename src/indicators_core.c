@@ -152,12 +152,39 @@ odr_ind_combine(OdrIndState *a, const OdrIndState *b, OdrError *err)
 bool
 odr_ind_ratio(const OdrIndState *st, double *out)
 {
-	double		w = st->n_business > 0 ? st->weight : 0;
-	double		den = (double) st->n_plain + w * (double) st->n_business;
+	double		w = st->weight;
+	double		num,
+				den;
 
-	if (st->n_plain + st->n_business == 0 || !(den > 0))
+	if (st->n_plain == 0 && st->n_business == 0)
 		return false;
-	*out = ((double) st->hit_plain + w * (double) st->hit_business) / den;
+	/* one weight class: the weight cancels out */
+	if (st->n_business == 0)
+	{
+		*out = (double) st->hit_plain / (double) st->n_plain;
+		return true;
+	}
+	if (st->n_plain == 0)
+	{
+		*out = (double) st->hit_business / (double) st->n_business;
+		return true;
+	}
+	if (!isfinite(w) || !(w > 0))
+		return false;			/* cannot happen: odr_ind_weight checked it */
+	num = (double) st->hit_plain + w * (double) st->hit_business;
+	den = (double) st->n_plain + w * (double) st->n_business;
+	if (!isfinite(num) || !isfinite(den))
+	{
+		/*
+		 * A weight so large (above about 1e289) that the weighted sums pass
+		 * the largest double: the same ratio with both sums divided by the
+		 * weight, which is finite for every finite weight (the plain counts
+		 * become negligible, not infinite or NaN).
+		 */
+		num = (double) st->hit_plain / w + (double) st->hit_business;
+		den = (double) st->n_plain / w + (double) st->n_business;
+	}
+	*out = num / den;
 	return true;
 }
 

@@ -12,6 +12,7 @@
  */
 #include "indicators_core.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -155,6 +156,57 @@ test_state_arith(void)
 	is_error(odr_ind_combine(&a, &b, &err), &err, ODR_ERR_INVALID,
 			 "business_weight 2 differs from business_weight 3 of an earlier row",
 			 "combine of states with different weights is an error");
+
+	/*
+	 * Huge and tiny finite weights (issue #19): a weighted sum past the
+	 * largest double used to make S3 0 (1e308 / Infinity) and S6 Infinity
+	 * or NaN.  Every finite weight above 0 gives the true ratio.
+	 */
+	{
+		static const double weights[] = {1e308, DBL_MAX, 1e300, 1e289, 2.0, 1e-300, DBL_MIN, 5e-324};
+
+		for (size_t i = 0; i < sizeof(weights) / sizeof(weights[0]); i++)
+		{
+			double		w = weights[i];
+			double		want;
+
+			bool		got;
+
+			/* S3: two business orders, one on time: 1/2 whatever the weight */
+			odr_ind_init(&st);
+			odr_ind_weight(&st, w, &err);
+			odr_ind_add(&st, true, 1, &err);
+			odr_ind_add(&st, true, 0, &err);
+			got = odr_ind_ratio(&st, &r);
+			ok(got && r == 0.5, "S3: weight %g, business orders only: 0.5 (got %g)", w, r);
+
+			/* S3: and a plain order, late: w / (1 + 2 w) */
+			odr_ind_add(&st, false, 0, &err);
+			want = w < 1 ? w / (1.0 + 2.0 * w) : 1.0 / (1.0 / w + 2.0);
+			got = odr_ind_ratio(&st, &r);
+			ok(got && isfinite(r) && fabs(r - want) <= 1e-15 * want,
+			   "S3: weight %g, mixed orders: finite and right (%.17g, got %.17g)", w, want, r);
+
+			/* S6: 24 h of a business buyer, 96 h of another: (24 w + 96) / (w + 1) */
+			odr_ind_init(&st);
+			odr_ind_weight(&st, w, &err);
+			odr_ind_add(&st, true, H(24), &err);
+			odr_ind_add(&st, false, H(96), &err);
+			want = w < 1 ? (24.0 * w + 96.0) / (w + 1.0) : (24.0 + 96.0 / w) / (1.0 + 1.0 / w);
+			got = odr_ind_hours(&st, &r);
+			ok(got && isfinite(r) && r >= 24.0 && r <= 96.0 && fabs(r - want) <= 1e-12 * want,
+			   "S6: weight %g: finite hours between 24 and 96 (%.17g, got %.17g)", w, want, r);
+		}
+		/* the largest sums and the largest weight */
+		odr_ind_init(&st);
+		odr_ind_weight(&st, DBL_MAX, &err);
+		st.n_plain = INT64_MAX;
+		st.hit_plain = INT64_MAX;
+		st.n_business = INT64_MAX;
+		st.hit_business = 0;
+		ok(odr_ind_ratio(&st, &r) && isfinite(r) && r >= 0 && r < 1e-300,
+		   "S3: counts at INT64_MAX with weight DBL_MAX: a finite rate near 0");
+	}
 
 	/* combining any split of a sequence gives the state of the whole, exactly */
 	{

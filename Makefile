@@ -40,6 +40,11 @@ EXTRA_CLEAN += test/unit/peers_test
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies: every object (and its JIT bitcode)
+# is rebuilt when a header of src/ changes, so no object keeps an old
+# layout of a shared struct (OdrError, OdrSummary, ...).
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)
+
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@
 

@@ -236,6 +236,24 @@ SELECT odr_on_time_rate('2026-10-01 09:00', NULL, '2026-09-30 09:00', 7);
 SELECT odr_on_time_rate('2026-10-01 09:00', NULL, '2026-09-30 09:00', 1);
 SELECT odr_refund_hours('2026-10-01 09:00', '2026-10-01 08:00', 1);
 SELECT odr_dispute_rate('seller''s fault');
+-- one bad row fails the whole aggregate: the detail gives every timestamp of
+-- the order (and the promised hours), the hint the WHERE clauses that find it
+SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, timestamptz 'infinity')
+FROM (VALUES (timestamptz '2026-10-01 09:00', timestamptz '2026-10-03 09:00', timestamptz '2026-10-02 09:00', 1),
+             ('2026-10-01 09:00', '2026-10-01 08:30', NULL, 3)) AS o(paid_at, promised_ship_by, shipped_at, buyer_level);
+SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, timestamptz 'infinity')
+FROM (VALUES (timestamptz '2026-10-01 09:00:00.25', timestamptz '2026-10-03 09:00', timestamptz '2026-10-01 09:00', 1)) AS o(paid_at, promised_ship_by, shipped_at, buyer_level);
+SELECT odr_refund_hours(NULL, '2026-10-01 08:00', 1);
+-- ... and the hint's query finds the row
+CREATE TABLE s3_bad (id int, paid_at timestamptz, promised_ship_by timestamptz, shipped_at timestamptz, buyer_level int);
+INSERT INTO s3_bad SELECT g, timestamptz '2026-10-01' + g * interval '1 hour', NULL,
+                          timestamptz '2026-10-01' + g * interval '1 hour' + interval '5 hours', 1
+FROM generate_series(1, 1000) g;
+UPDATE s3_bad SET shipped_at = paid_at - interval '90 minutes' WHERE id = 617;
+SELECT s_err($$SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level) FROM s3_bad$$);
+SELECT id FROM s3_bad WHERE paid_at = '2026-10-26 17:00:00+00' AND shipped_at = '2026-10-26 15:30:00+00';
+SELECT id FROM s3_bad WHERE shipped_at < paid_at OR promised_ship_by < paid_at;
+DROP TABLE s3_bad;
 
 -- ---------------------------------------------------------------------
 -- Forced parallel plans give the serial result (combine, serialise, deserialise)

@@ -48,7 +48,8 @@ odr_raise(OdrStatus status, const OdrError *err, OdrErrorContext where)
 	ereport(ERROR,
 			(errcode(code),
 			 errmsg("%s", err->message),
-			 err->detail[0] ? errdetail("%s", err->detail) : 0));
+			 err->detail[0] ? errdetail("%s", err->detail) : 0,
+			 err->hint[0] ? errhint("%s", err->hint) : 0));
 	pg_unreachable();
 }
 

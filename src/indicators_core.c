@@ -216,6 +216,107 @@ before(const char *later_name, int64_t later, const char *earlier_name,
 					earlier_name, b);
 }
 
+/*
+ * The time from `from` to `to` for a message: "48 hours after", "2.5 hours
+ * before" (a whole number of 36-second steps), else in hours, minutes and
+ * seconds: "47 hours, 59 minutes and 59.75 seconds after".
+ */
+static void
+format_hours(int64_t from, int64_t to, char *buf, size_t len)
+{
+	int64_t		d;
+	uint64_t	a;
+	const char *dir;
+
+	if (__builtin_sub_overflow(to, from, &d))
+	{
+		snprintf(buf, len, "more than a million years %s", to < from ? "before" : "after");
+		return;
+	}
+	dir = d < 0 ? "before" : "after";
+	a = d < 0 ? (uint64_t) 0 - (uint64_t) d : (uint64_t) d;
+	if (a % UINT64_C(36000000) == 0)
+	{
+		char		h[64];
+		double		hours = (double) a / (double) ODR_US_PER_HOUR;
+
+		format_double(hours, h, sizeof(h));
+		snprintf(buf, len, "%s hour%s %s", h, hours == 1 ? "" : "s", dir);
+	}
+	else
+	{
+		unsigned long long hours = (unsigned long long) (a / UINT64_C(3600000000));
+		unsigned	minutes = (unsigned) (a / UINT64_C(60000000) % 60);
+		unsigned	us = (unsigned) (a % UINT64_C(60000000));
+		char		parts[3][48],
+					sec[24];
+		int			n = 0;
+
+		if (hours > 0)
+			snprintf(parts[n++], sizeof(parts[0]), "%llu hour%s", hours, hours == 1 ? "" : "s");
+		if (minutes > 0)
+			snprintf(parts[n++], sizeof(parts[0]), "%u minute%s", minutes, minutes == 1 ? "" : "s");
+		if (us > 0)
+		{
+			/* seconds to the microsecond, without trailing zeros */
+			size_t		l;
+
+			snprintf(sec, sizeof(sec), "%u.%06u", us / 1000000, us % 1000000);
+			l = strlen(sec);
+			while (sec[l - 1] == '0')
+				sec[--l] = '\0';
+			if (sec[l - 1] == '.')
+				sec[--l] = '\0';
+			snprintf(parts[n++], sizeof(parts[0]), "%s second%s", sec, us == 1000000 ? "" : "s");
+		}
+		if (n == 1)
+			snprintf(buf, len, "%s %s", parts[0], dir);
+		else if (n == 2)
+			snprintf(buf, len, "%s and %s %s", parts[0], parts[1], dir);
+		else
+			snprintf(buf, len, "%s, %s and %s %s", parts[0], parts[1], parts[2], dir);
+	}
+}
+
+/*
+ * S3: shipped_at (or promised_ship_by) before paid_at.  One such row fails
+ * the whole aggregate, so the error carries what finds it: every timestamp
+ * of the order (and the promised hours) in the detail, and the WHERE
+ * clauses that find this row and every such row in the hint.
+ */
+static void
+on_time_order_error(const char *which, int64_t which_us, OdrTime paid, OdrTime promised,
+					OdrTime shipped, OdrTimeFormat fmt, OdrError *err)
+{
+	char		p[128],
+				w[128],
+				s[128],
+				pr[128],
+				hours[96],
+				promise[320];
+
+	format_time(fmt, paid.us, p, sizeof(p));
+	format_time(fmt, which_us, w, sizeof(w));
+	before(which, which_us, "paid_at", paid.us, fmt, err);
+	if (promised.known)
+	{
+		format_time(fmt, promised.us, pr, sizeof(pr));
+		format_hours(paid.us, promised.us, hours, sizeof(hours));
+		snprintf(promise, sizeof(promise), "promised to ship by %s (%s paid_at)", pr, hours);
+	}
+	else
+		snprintf(promise, sizeof(promise), "with no promised_ship_by");
+	if (shipped.known)
+		format_time(fmt, shipped.us, s, sizeof(s));
+	odr_set_detail(err, "The order was paid at %s, %s, and %s%s. %s",
+				   p, promise, shipped.known ? "shipped at " : "not shipped", shipped.known ? s : "",
+				   strcmp(which, "shipped_at") == 0 ?
+				   "An order cannot ship before it is paid (rule S3); for a pay-later order, pass the time the order was placed as paid_at." :
+				   "The promised shipping time runs from the payment and cannot be negative (rule S3).");
+	odr_set_hint(err, "Find this row with WHERE paid_at = '%s' AND %s = '%s', and every such row with WHERE shipped_at < paid_at OR promised_ship_by < paid_at (each name standing for your column or expression).",
+				 p, which, w);
+}
+
 OdrStatus
 odr_shipped_on_time(OdrTime paid, OdrTime promised, OdrTime shipped,
 					OdrTime as_of, OdrVerdict *out, OdrTimeFormat fmt,
@@ -231,14 +332,12 @@ odr_shipped_on_time(OdrTime paid, OdrTime promised, OdrTime shipped,
 	}
 	if (paid.known && shipped.known && shipped.us < paid.us)
 	{
-		before("shipped_at", shipped.us, "paid_at", paid.us, fmt, err);
-		odr_set_detail(err, "An order cannot ship before it is paid (rule S3). For a pay-later order, pass the time the order was placed as paid_at.");
+		on_time_order_error("shipped_at", shipped.us, paid, promised, shipped, fmt, err);
 		return ODR_ERR_INVALID;
 	}
 	if (paid.known && promised.known && promised.us < paid.us)
 	{
-		before("promised_ship_by", promised.us, "paid_at", paid.us, fmt, err);
-		odr_set_detail(err, "The promised shipping time runs from the payment and cannot be negative (rule S3).");
+		on_time_order_error("promised_ship_by", promised.us, paid, promised, shipped, fmt, err);
 		return ODR_ERR_INVALID;
 	}
 	if (!paid.known || paid.us > as_of.us)
@@ -271,8 +370,12 @@ odr_refund_time(OdrTime requested, OdrTime completed, bool *counted,
 	{
 		if (completed.known)
 		{
+			char		c[128];
+
+			format_time(fmt, completed.us, c, sizeof(c));
 			odr_fail(err, ODR_ERR_NULL, "requested_at is NULL but completed_at is not");
-			odr_set_detail(err, "A completed refund must have been requested (rule S6). Pass NULL for both when the order has no refund.");
+			odr_set_detail(err, "The refund was completed at %s with no requested_at. A completed refund must have been requested (rule S6); pass NULL for both when the order has no refund.", c);
+			odr_set_hint(err, "Find this row with WHERE requested_at IS NULL AND completed_at = '%s', and every such row with WHERE requested_at IS NULL AND completed_at IS NOT NULL (each name standing for your column or expression).", c);
 			return ODR_ERR_NULL;
 		}
 		return ODR_OK;			/* no refund */
@@ -281,8 +384,18 @@ odr_refund_time(OdrTime requested, OdrTime completed, bool *counted,
 		return ODR_OK;			/* not completed yet: left out */
 	if (completed.us < requested.us)
 	{
+		char		r[128],
+					c[128],
+					hours[96];
+
+		format_time(fmt, requested.us, r, sizeof(r));
+		format_time(fmt, completed.us, c, sizeof(c));
+		format_hours(requested.us, completed.us, hours, sizeof(hours));
 		before("completed_at", completed.us, "requested_at", requested.us, fmt, err);
-		odr_set_detail(err, "A refund cannot be completed before it is requested (rule S6).");
+		odr_set_detail(err, "The refund was requested at %s and completed at %s, %s the request. A refund cannot be completed before it is requested (rule S6).",
+					   r, c, hours);
+		odr_set_hint(err, "Find this row with WHERE requested_at = '%s' AND completed_at = '%s', and every such row with WHERE completed_at < requested_at (each name standing for your column or expression).",
+					 r, c);
 		return ODR_ERR_INVALID;
 	}
 	if (__builtin_sub_overflow(completed.us, requested.us, us))

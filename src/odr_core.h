@@ -40,7 +40,8 @@ typedef enum OdrStatus
 typedef struct OdrError
 {
 	char		message[256];	/* lower case, no final period */
-	char		detail[256];	/* full sentence, may be empty */
+	char		detail[512];	/* full sentence, may be empty */
+	char		hint[512];		/* full sentence, may be empty */
 } OdrError;
 
 /* ------------------------------------------------------------------ */

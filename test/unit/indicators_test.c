@@ -307,6 +307,35 @@ test_on_time(void)
 	is_error(odr_shipped_on_time(at(p), none, at(p - 1), at(p - H(10)), &v, NULL, &err), &err,
 			 ODR_ERR_INVALID, "shipped_at 3599999999999 is before paid_at 3600000000000",
 			 "S3: shipped before paid is an error whatever as_of is");
+
+	/* one such row fails the whole aggregate: the error says how to find it (issue #19) */
+	odr_shipped_on_time(at(p), at(p + H(48)), at(p - 1), late_as_of, &v, NULL, &err);
+	ok(strcmp(err.detail, "The order was paid at 3600000000000, promised to ship by 3772800000000 (48 hours after paid_at), "
+			  "and shipped at 3599999999999. An order cannot ship before it is paid (rule S3); for a pay-later order, "
+			  "pass the time the order was placed as paid_at.") == 0,
+	   "S3: shipped before paid: the detail names paid_at, promised_ship_by (and its hours) and shipped_at");
+	if (strstr(err.detail, "48 hours after") == NULL)
+		diag("  detail: %s", err.detail);
+	ok(strcmp(err.hint, "Find this row with WHERE paid_at = '3600000000000' AND shipped_at = '3599999999999', "
+			  "and every such row with WHERE shipped_at < paid_at OR promised_ship_by < paid_at "
+			  "(each name standing for your column or expression).") == 0,
+	   "S3: shipped before paid: the hint gives the WHERE clauses that find the row");
+	odr_shipped_on_time(at(p), none, at(p - 1), late_as_of, &v, NULL, &err);
+	ok(strstr(err.detail, "paid at 3600000000000, with no promised_ship_by, and shipped at 3599999999999.") != NULL,
+	   "S3: shipped before paid without a promise: the detail says so");
+	odr_shipped_on_time(at(p), at(p - H(2) - MIN(30)), none, late_as_of, &v, NULL, &err);
+	ok(strstr(err.detail, "(2.5 hours before paid_at), and not shipped. The promised shipping time") != NULL &&
+	   strstr(err.hint, "WHERE paid_at = '3600000000000' AND promised_ship_by = '3591000000000'") != NULL,
+	   "S3: promised before paid: the detail gives the promised hours, the hint the row");
+	if (strstr(err.detail, "2.5 hours before") == NULL)
+		diag("  detail: %s", err.detail);
+	odr_shipped_on_time(at(p + 250000), at(p + H(48)), at(p), late_as_of, &v, NULL, &err);
+	ok(strstr(err.detail, "(47 hours, 59 minutes and 59.75 seconds after paid_at)") != NULL,
+	   "S3: promised hours that are not a whole number of 36-second steps in hours, minutes and seconds");
+	if (strstr(err.detail, "59.75 seconds") == NULL)
+		diag("  detail: %s", err.detail);
+	odr_shipped_on_time(at(p), none, none, none, &v, NULL, &err);
+	ok(err.hint[0] == '\0', "an error without a hint leaves the hint empty");
 }
 
 static void
@@ -327,9 +356,24 @@ test_refund_time(void)
 	is_error(odr_refund_time(at(H(5)), at(H(5) - 1), &counted, &us, NULL, &err), &err,
 			 ODR_ERR_INVALID, "completed_at 17999999999 is before requested_at 18000000000",
 			 "S6: completion before request is an error");
+	ok(strcmp(err.detail, "The refund was requested at 18000000000 and completed at 17999999999, 0.000001 seconds before the request. "
+			  "A refund cannot be completed before it is requested (rule S6).") == 0 &&
+	   strcmp(err.hint, "Find this row with WHERE requested_at = '18000000000' AND completed_at = '17999999999', "
+			  "and every such row with WHERE completed_at < requested_at (each name standing for your column or expression).") == 0,
+	   "S6: completion before request: the detail names both times and the hours, the hint the row");
+	if (strstr(err.detail, "before the request") == NULL)
+		diag("  detail: %s", err.detail);
+	is_error(odr_refund_time(at(INT64_MAX), at(INT64_MIN), &counted, &us, NULL, &err), &err,
+			 ODR_ERR_INVALID, "completed_at -9223372036854775808 is before requested_at 9223372036854775807",
+			 "S6: completion long before request is an error");
+	ok(strstr(err.detail, "more than a million years before the request") != NULL,
+	   "S6: a time between them past the range of bigint is put in words, not wrapped");
 	is_error(odr_refund_time(none, at(H(5)), &counted, &us, NULL, &err), &err,
 			 ODR_ERR_NULL, "requested_at is NULL but completed_at is not",
 			 "S6: completion with no request is an error");
+	ok(strstr(err.detail, "completed at 18000000000 with no requested_at.") != NULL &&
+	   strstr(err.hint, "WHERE requested_at IS NULL AND completed_at = '18000000000'") != NULL,
+	   "S6: completion with no request: the detail names completed_at, the hint the row");
 	is_error(odr_refund_time(at(INT64_MIN), at(INT64_MAX), &counted, &us, NULL, &err), &err,
 			 ODR_ERR_OVERFLOW, "indicator total is out of range",
 			 "S6: a duration past INT64_MAX is an error");

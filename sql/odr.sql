@@ -359,10 +359,14 @@ RETURNS TABLE (reason text, orders bigint, share_of_orders double precision, sha
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
 	SELECT r.name,
-	       odr_reason_count(s, r.name),
-	       odr_reason_count(s, r.name)::double precision / NULLIF(odr_orders(s), 0),
-	       odr_reason_count(s, r.name)::double precision / NULLIF(odr_defective(s), 0)
-	FROM unnest(odr_reason_names()) WITH ORDINALITY AS r(name, position)
+	       @extschema@.odr_reason_count(s, r.name),
+	       CASE WHEN @extschema@.odr_orders(s) OPERATOR(pg_catalog.>) 0::bigint
+	            THEN @extschema@.odr_reason_count(s, r.name)::double precision
+	                 OPERATOR(pg_catalog./) @extschema@.odr_orders(s)::double precision END,
+	       CASE WHEN @extschema@.odr_defective(s) OPERATOR(pg_catalog.>) 0::bigint
+	            THEN @extschema@.odr_reason_count(s, r.name)::double precision
+	                 OPERATOR(pg_catalog./) @extschema@.odr_defective(s)::double precision END
+	FROM pg_catalog.unnest(@extschema@.odr_reason_names()) WITH ORDINALITY AS r(name, position)
 	ORDER BY r.position;
 END;
 COMMENT ON FUNCTION odr_reason_breakdown(odr_summary) IS
@@ -377,17 +381,19 @@ COMMENT ON TYPE odr_tier IS
 	'Seller service level (A17), ordered unassessed < fail < pass < good < excellent; unassessed = too few orders (A4)';
 
 CREATE TABLE odr_policy (
-	name text PRIMARY KEY CHECK (name <> ''),
+	name text PRIMARY KEY CHECK (name OPERATOR(pg_catalog.<>) ''::text),
 	description text NOT NULL DEFAULT '',
-	min_orders integer NOT NULL DEFAULT 90 CHECK (min_orders >= 0),
-	window_days integer NOT NULL DEFAULT 90 CHECK (window_days > 0),
+	min_orders integer NOT NULL DEFAULT 90 CHECK (min_orders OPERATOR(pg_catalog.>=) 0),
+	window_days integer NOT NULL DEFAULT 90 CHECK (window_days OPERATOR(pg_catalog.>) 0),
 	excellent_below double precision NOT NULL,
 	good_below double precision NOT NULL,
 	pass_below double precision NOT NULL,
 	builtin boolean NOT NULL DEFAULT false,
 	CONSTRAINT odr_policy_cutoffs_ordered CHECK (
-		0 <= excellent_below AND excellent_below <= good_below
-		AND good_below <= pass_below AND pass_below <= 1)
+		0::double precision OPERATOR(pg_catalog.<=) excellent_below
+		AND excellent_below OPERATOR(pg_catalog.<=) good_below
+		AND good_below OPERATOR(pg_catalog.<=) pass_below
+		AND pass_below OPERATOR(pg_catalog.<=) 1::double precision)
 );
 COMMENT ON TABLE odr_policy IS
 	'Tier policies: the minimum volume (A4) and the ODR cut-offs (A17). A rate strictly below a cut-off reaches the tier. Built-in rows are read-only; add your own and name it, or SET odr.default_policy.';
@@ -407,12 +413,11 @@ VALUES ('aliexpress',
 
 CREATE TABLE odr_policy_condition (
 	policy text NOT NULL REFERENCES odr_policy (name) ON UPDATE CASCADE ON DELETE CASCADE,
-	tier odr_tier NOT NULL CHECK (tier >= 'pass'),
-	metric text NOT NULL CHECK (metric IN ('odr', 'orders', 'defective',
-		'seller_responsible_arbitration_rate', 'positive_feedback_rate',
-		'dsr_item_avg', 'dsr_communication_avg', 'dsr_shipping_avg')),
-	bound text NOT NULL CHECK (bound IN ('max', 'min')),
-	value double precision NOT NULL CHECK (value > '-Infinity' AND value < 'Infinity'),
+	tier odr_tier NOT NULL CHECK (tier OPERATOR(pg_catalog.>=) 'pass'::@extschema@.odr_tier),
+	metric text NOT NULL CHECK (metric OPERATOR(pg_catalog.=) ANY ('{odr,orders,defective,seller_responsible_arbitration_rate,positive_feedback_rate,dsr_item_avg,dsr_communication_avg,dsr_shipping_avg}'::text[])),
+	bound text NOT NULL CHECK (bound OPERATOR(pg_catalog.=) ANY ('{max,min}'::text[])),
+	value double precision NOT NULL CHECK (value OPERATOR(pg_catalog.>) '-Infinity'::double precision
+		AND value OPERATOR(pg_catalog.<) 'Infinity'::double precision),
 	PRIMARY KEY (policy, tier, metric, bound)
 );
 COMMENT ON TABLE odr_policy_condition IS
@@ -450,6 +455,9 @@ CREATE TRIGGER odr_policy_guard BEFORE INSERT OR UPDATE OR DELETE ON odr_policy
 CREATE FUNCTION odr_policy_condition_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	lo double precision;
+	hi double precision;
 BEGIN
 	IF EXISTS (SELECT 1 FROM @extschema@.odr_policy p
 	           WHERE p.builtin
@@ -462,10 +470,30 @@ BEGIN
 	IF TG_OP = 'DELETE' THEN
 		RETURN OLD;
 	END IF;
+	-- a condition no seller can meet would make its tier (and every tier
+	-- above) silently unreachable: each metric's values lie in a range
+	SELECT r.lo, r.hi INTO lo, hi
+	FROM (VALUES ('odr', 0::float8, 1::float8),
+	             ('seller_responsible_arbitration_rate', 0, 1),
+	             ('positive_feedback_rate', 0, 1),
+	             ('orders', 0, 'Infinity'),
+	             ('defective', 0, 'Infinity'),
+	             ('dsr_item_avg', 1, 5),
+	             ('dsr_communication_avg', 1, 5),
+	             ('dsr_shipping_avg', 1, 5)) AS r(metric, lo, hi)
+	WHERE r.metric = NEW.metric;
+	IF (NEW.bound = 'max' AND NEW.value < lo) OR (NEW.bound = 'min' AND NEW.value > hi) THEN
+		RAISE EXCEPTION 'condition % % % on tier % of policy "%" can never hold', NEW.metric,
+			CASE NEW.bound WHEN 'max' THEN '<=' ELSE '>=' END, NEW.value, NEW.tier, NEW.policy
+			USING ERRCODE = 'check_violation',
+			      DETAIL = format('%s lies between %s and %s, so the tier %s and every tier above it could never be reached.',
+			                      NEW.metric, lo, hi, NEW.tier),
+			      HINT = 'A rate is a share between 0 and 1 (0.02 for 2%); a count is at least 0; a DSR average lies between 1 and 5.';
+	END IF;
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION odr_policy_condition_guard() IS 'Keeps the conditions of built-in policies read-only';
+COMMENT ON FUNCTION odr_policy_condition_guard() IS 'Keeps the conditions of built-in policies read-only, and refuses a condition that can never hold (outside the metric''s range)';
 CREATE TRIGGER odr_policy_condition_guard BEFORE INSERT OR UPDATE OR DELETE ON odr_policy_condition
 	FOR EACH ROW EXECUTE FUNCTION odr_policy_condition_guard();
 
@@ -555,18 +583,18 @@ CREATE FUNCTION odr_scorecard(
 	OUT policy_name text)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT odr_orders(s), odr_defective(s), odr_rate(s),
-	       odr_tier(s, p.name)::text,
+	SELECT @extschema@.odr_orders(s), @extschema@.odr_defective(s), @extschema@.odr_rate(s),
+	       @extschema@.odr_tier(s, p.name)::text,
 	       (n.d).next_tier::text, (n.d).more_orders, (n.d).fewer_defects,
-	       odr_reason_count(s, 'negative_feedback'), odr_reason_count(s, 'dsr_item'),
-	       odr_reason_count(s, 'dsr_communication'), odr_reason_count(s, 'dsr_shipping'),
-	       odr_reason_count(s, 'unshipped'), odr_reason_count(s, 'arbitration'),
-	       odr_reason_count(s, 'dispute_timeout'),
-	       odr_seller_responsible_rate(s), odr_positive_feedback_rate(s),
-	       odr_dsr_item_avg(s), odr_dsr_communication_avg(s), odr_dsr_shipping_avg(s),
+	       @extschema@.odr_reason_count(s, 'negative_feedback'::text), @extschema@.odr_reason_count(s, 'dsr_item'::text),
+	       @extschema@.odr_reason_count(s, 'dsr_communication'::text), @extschema@.odr_reason_count(s, 'dsr_shipping'::text),
+	       @extschema@.odr_reason_count(s, 'unshipped'::text), @extschema@.odr_reason_count(s, 'arbitration'::text),
+	       @extschema@.odr_reason_count(s, 'dispute_timeout'::text),
+	       @extschema@.odr_seller_responsible_rate(s), @extschema@.odr_positive_feedback_rate(s),
+	       @extschema@.odr_dsr_item_avg(s), @extschema@.odr_dsr_communication_avg(s), @extschema@.odr_dsr_shipping_avg(s),
 	       p.name
-	FROM (SELECT COALESCE(policy, odr_default_policy()) AS name) AS p,
-	     LATERAL (SELECT odr_to_next_tier(s, p.name) AS d) AS n
+	FROM (SELECT COALESCE(policy, @extschema@.odr_default_policy()) AS name) AS p,
+	     LATERAL (SELECT @extschema@.odr_to_next_tier(s, p.name) AS d) AS n
 	WHERE s IS NOT NULL;
 END;
 COMMENT ON FUNCTION odr_scorecard(odr_summary, text) IS
@@ -598,8 +626,8 @@ CREATE FUNCTION odr_assessment_windows("from" date, "to" date, days integer DEFA
 RETURNS TABLE (as_of date, window_start date, window_end date)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 12
 BEGIN ATOMIC
-	SELECT m, lower(w), upper(w) - 1
-	FROM odr_month_ends("from", "to") AS m, odr_window(m, days) AS w
+	SELECT m, pg_catalog.lower(w), pg_catalog.upper(w) OPERATOR(pg_catalog.-) 1
+	FROM @extschema@.odr_month_ends("from", "to") AS m, @extschema@.odr_window(m, days) AS w
 	ORDER BY m;
 END;
 COMMENT ON FUNCTION odr_assessment_windows(date, date, integer) IS
@@ -621,13 +649,14 @@ RETURNS TABLE (current_as_of date, current_from date,
                entering_from date, entering_to date)
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 1
 BEGIN ATOMIC
-	SELECT c.d, lower(cw), n.d, lower(nw),
-	       lower(cw), LEAST(upper(cw) - 1, lower(nw) - 1),
-	       GREATEST(lower(nw), c.d + 1), as_of
-	FROM (SELECT odr_last_assessment(as_of) AS d) AS c,
-	     (SELECT odr_next_assessment(as_of + 1) AS d) AS n,
-	     odr_window(c.d, days) AS cw,
-	     odr_window(n.d, days) AS nw;
+	SELECT c.d, pg_catalog.lower(cw), n.d, pg_catalog.lower(nw),
+	       pg_catalog.lower(cw),
+	       LEAST(pg_catalog.upper(cw) OPERATOR(pg_catalog.-) 1, pg_catalog.lower(nw) OPERATOR(pg_catalog.-) 1),
+	       GREATEST(pg_catalog.lower(nw), c.d OPERATOR(pg_catalog.+) 1), as_of
+	FROM (SELECT @extschema@.odr_last_assessment(as_of) AS d) AS c,
+	     (SELECT @extschema@.odr_next_assessment(as_of OPERATOR(pg_catalog.+) 1) AS d) AS n,
+	     @extschema@.odr_window(c.d, days) AS cw,
+	     @extschema@.odr_window(n.d, days) AS nw;
 END;
 COMMENT ON FUNCTION odr_projection_windows(date, integer) IS
 	'A2, M2: for a day as_of, the current assessment (the last month end on or before it), the projected one (the next month end after it), the days whose orders leave the window by then and the days, up to as_of, whose orders enter it. An empty range has its from after its to.';
@@ -653,17 +682,18 @@ CREATE FUNCTION odr_projection(
 	OUT projected_fewer_defects bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT odr_orders(current_summary), odr_rate(current_summary), ct::text,
-	       odr_orders(p.s), odr_rate(p.s), pt::text,
-	       CASE WHEN pt > ct THEN 'up' WHEN pt < ct THEN 'down' ELSE 'same' END,
-	       odr_orders(leaving), odr_defective(leaving),
-	       odr_orders(entering), odr_defective(entering),
+	SELECT @extschema@.odr_orders(current_summary), @extschema@.odr_rate(current_summary), ct::text,
+	       @extschema@.odr_orders(p.s), @extschema@.odr_rate(p.s), pt::text,
+	       CASE WHEN pt OPERATOR(pg_catalog.>) ct THEN 'up'
+	            WHEN pt OPERATOR(pg_catalog.<) ct THEN 'down' ELSE 'same' END,
+	       @extschema@.odr_orders(leaving), @extschema@.odr_defective(leaving),
+	       @extschema@.odr_orders(entering), @extschema@.odr_defective(entering),
 	       (nx.d).next_tier::text, (nx.d).more_orders, (nx.d).fewer_defects
-	FROM (SELECT COALESCE(policy, odr_default_policy()) AS name) AS pol,
-	     LATERAL (SELECT current_summary - leaving + entering AS s) AS p,
-	     LATERAL odr_tier(current_summary, pol.name) AS ct,
-	     LATERAL odr_tier(p.s, pol.name) AS pt,
-	     LATERAL (SELECT odr_to_next_tier(p.s, pol.name) AS d) AS nx
+	FROM (SELECT COALESCE(policy, @extschema@.odr_default_policy()) AS name) AS pol,
+	     LATERAL (SELECT current_summary OPERATOR(@extschema@.-) leaving OPERATOR(@extschema@.+) entering AS s) AS p,
+	     LATERAL @extschema@.odr_tier(current_summary, pol.name) AS ct,
+	     LATERAL @extschema@.odr_tier(p.s, pol.name) AS pt,
+	     LATERAL (SELECT @extschema@.odr_to_next_tier(p.s, pol.name) AS d) AS nx
 	WHERE current_summary IS NOT NULL AND leaving IS NOT NULL AND entering IS NOT NULL;
 END;
 COMMENT ON FUNCTION odr_projection(odr_summary, odr_summary, odr_summary, text) IS
@@ -676,43 +706,43 @@ COMMENT ON FUNCTION odr_projection(odr_summary, odr_summary, odr_summary, text) 
 CREATE FUNCTION odr_report(s odr_summary, as_of date, policy text DEFAULT NULL) RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-	SELECT jsonb_build_object(
+	SELECT pg_catalog.jsonb_build_object(
 	           'metric', 'order_defect_rate',
 	           'policy', pol.name,
-	           'reporting_date_range', jsonb_build_object(
-	               'from', lower(w), 'to', upper(w) - 1, 'days', p.window_days),
-	           'order_count', odr_orders(s),
+	           'reporting_date_range', pg_catalog.jsonb_build_object(
+	               'from', pg_catalog.lower(w), 'to', pg_catalog.upper(w) OPERATOR(pg_catalog.-) 1, 'days', p.window_days),
+	           'order_count', @extschema@.odr_orders(s),
 	           'minimum_order_count', p.min_orders,
-	           'orders_with_defects', jsonb_build_object(
-	               'count', odr_defective(s), 'rate', odr_rate(s)),
+	           'orders_with_defects', pg_catalog.jsonb_build_object(
+	               'count', @extschema@.odr_defective(s), 'rate', @extschema@.odr_rate(s)),
 	           'defect_components', (
-	               SELECT jsonb_object_agg(b.reason, jsonb_build_object(
+	               SELECT pg_catalog.jsonb_object_agg(b.reason, pg_catalog.jsonb_build_object(
 	                          'count', b.orders, 'rate', b.share_of_orders))
-	               FROM odr_reason_breakdown(s) AS b),
-	           'rate', odr_rate(s),
+	               FROM @extschema@.odr_reason_breakdown(s) AS b),
+	           'rate', @extschema@.odr_rate(s),
 	           'target_value', p.pass_below,
 	           'target_condition', 'LESS_THAN',
-	           'status', CASE WHEN t = 'unassessed' THEN 'NONE'
-	                          WHEN t >= 'pass' THEN 'GOOD' ELSE 'BAD' END,
+	           'status', CASE WHEN t OPERATOR(pg_catalog.=) 'unassessed'::@extschema@.odr_tier THEN 'NONE'
+	                          WHEN t OPERATOR(pg_catalog.>=) 'pass'::@extschema@.odr_tier THEN 'GOOD' ELSE 'BAD' END,
 	           'tier', t,
-	           'tier_cutoffs', jsonb_build_object(
+	           'tier_cutoffs', pg_catalog.jsonb_build_object(
 	               'excellent_below', p.excellent_below, 'good_below', p.good_below,
 	               'pass_below', p.pass_below),
-	           'next_tier', CASE WHEN nx.d IS NULL THEN NULL ELSE jsonb_build_object(
+	           'next_tier', CASE WHEN nx.d IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object(
 	               'tier', (nx.d).next_tier, 'more_orders', (nx.d).more_orders,
 	               'fewer_defects', (nx.d).fewer_defects) END,
-	           'companion_metrics', jsonb_build_object(
-	               'seller_responsible_arbitration_rate', odr_seller_responsible_rate(s),
-	               'positive_feedback_rate', odr_positive_feedback_rate(s),
-	               'dsr_item_avg', odr_dsr_item_avg(s),
-	               'dsr_communication_avg', odr_dsr_communication_avg(s),
-	               'dsr_shipping_avg', odr_dsr_shipping_avg(s)))
-	FROM (SELECT COALESCE(policy, odr_default_policy()) AS name) AS pol,
-	     LATERAL odr_tier(s, pol.name) AS t,
-	     LATERAL (SELECT odr_to_next_tier(s, pol.name) AS d) AS nx,
-	     odr_policy AS p,
-	     LATERAL odr_window(as_of, p.window_days) AS w
-	WHERE p.name = pol.name AND s IS NOT NULL AND as_of IS NOT NULL;
+	           'companion_metrics', pg_catalog.jsonb_build_object(
+	               'seller_responsible_arbitration_rate', @extschema@.odr_seller_responsible_rate(s),
+	               'positive_feedback_rate', @extschema@.odr_positive_feedback_rate(s),
+	               'dsr_item_avg', @extschema@.odr_dsr_item_avg(s),
+	               'dsr_communication_avg', @extschema@.odr_dsr_communication_avg(s),
+	               'dsr_shipping_avg', @extschema@.odr_dsr_shipping_avg(s)))
+	FROM (SELECT COALESCE(policy, @extschema@.odr_default_policy()) AS name) AS pol,
+	     LATERAL @extschema@.odr_tier(s, pol.name) AS t,
+	     LATERAL (SELECT @extschema@.odr_to_next_tier(s, pol.name) AS d) AS nx,
+	     @extschema@.odr_policy AS p,
+	     LATERAL @extschema@.odr_window(as_of, p.window_days) AS w
+	WHERE p.name OPERATOR(pg_catalog.=) pol.name AND s IS NOT NULL AND as_of IS NOT NULL;
 END;
 COMMENT ON FUNCTION odr_report(odr_summary, date, text) IS
 	'An account-health style report of one assessment as jsonb: reporting date range, order count, orders with defects, each defect component, rate, target value and condition, status (GOOD / BAD / NONE), tier, next tier, companion metrics';
@@ -745,6 +775,8 @@ DECLARE
 	zone text;
 	defects_type regtype;
 	seller_type regtype;
+	seller_base oid;
+	seller_eq text;
 	tier_of text;
 	card_of text;
 	proj_of text;
@@ -756,9 +788,21 @@ BEGIN
 		RAISE EXCEPTION 'window_days % is not a positive number of days', window_days
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	IF prefix IS NULL OR seller_column IS NULL OR day_column IS NULL OR defects_column IS NULL THEN
-		RAISE EXCEPTION 'source, seller_column, day_column, defects_column and prefix must not be NULL'
-			USING ERRCODE = 'null_value_not_allowed';
+	IF source IS NULL OR prefix IS NULL OR seller_column IS NULL OR day_column IS NULL OR defects_column IS NULL THEN
+		RAISE EXCEPTION '% must not be NULL',
+			CASE WHEN source IS NULL THEN 'source' WHEN seller_column IS NULL THEN 'seller_column'
+			     WHEN day_column IS NULL THEN 'day_column' WHEN defects_column IS NULL THEN 'defects_column'
+			     ELSE 'prefix' END
+			USING ERRCODE = 'null_value_not_allowed',
+			      HINT = 'source, seller_column, day_column, defects_column and prefix must all be given.';
+	END IF;
+	-- every name made from prefix must fit in an identifier (NAMEDATALEN - 1
+	-- bytes); PostgreSQL would truncate longer ones, and two of them
+	-- (<prefix>segments_first_day, <prefix>segments_last_day) could collide
+	IF octet_length(prefix) + octet_length('segments_first_day') > 63 THEN
+		RAISE EXCEPTION 'prefix "%" is too long: % bytes, at most %', prefix, octet_length(prefix), 63 - octet_length('segments_first_day')
+			USING ERRCODE = 'name_too_long',
+			      DETAIL = 'The longest name odr_create_warehouse makes is <prefix>segments_first_day, and a name has at most 63 bytes.';
 	END IF;
 	SELECT n.nspname INTO nsp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 	WHERE c.oid = source;
@@ -778,6 +822,33 @@ BEGIN
 		RAISE EXCEPTION 'column "%" of "%" is %, not odr_defects', defects_column, src, defects_type
 			USING ERRCODE = 'datatype_mismatch',
 			      HINT = 'Classify the orders with odr_classify() in a view and pass the view.';
+	END IF;
+	-- the sellers are joined with the equality of their type's default btree
+	-- operator class, wherever it lives (a citext or a domain in the user's
+	-- schema): the views are parsed with search_path = pg_catalog, where a
+	-- user type's "=" is not found (or a cast to text would compare otherwise)
+	seller_base := seller_type;
+	WHILE (SELECT t.typtype FROM pg_type t WHERE t.oid = seller_base) = 'd' LOOP
+		SELECT t.typbasetype INTO seller_base FROM pg_type t WHERE t.oid = seller_base;
+	END LOOP;
+	SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO seller_eq
+	FROM pg_opclass oc
+	JOIN pg_am am ON am.oid = oc.opcmethod AND am.amname = 'btree'
+	JOIN pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amopstrategy = 3
+	                AND ao.amoplefttype = oc.opcintype AND ao.amoprighttype = oc.opcintype
+	JOIN pg_operator o ON o.oid = ao.amopopr
+	JOIN pg_namespace n ON n.oid = o.oprnamespace
+	WHERE oc.opcdefault
+	  AND (oc.opcintype = seller_base
+	       OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = seller_base AND k.casttarget = oc.opcintype
+	                                          AND k.castmethod = 'b'))
+	ORDER BY oc.opcintype = seller_base DESC, oc.oid
+	LIMIT 1;
+	IF seller_eq IS NULL THEN
+		RAISE EXCEPTION 'column "%" of "%" is %, which has no default btree operator class', seller_column, src, seller_type
+			USING ERRCODE = 'undefined_function',
+			      DETAIL = 'The sellers of a warehouse are grouped, sorted and joined by their type''s default btree operator class.',
+			      HINT = 'Pass a seller column of a type with an ordering, or cast it in a view (for example to text).';
 	END IF;
 	IF day_type NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
 		RAISE EXCEPTION 'column "%" of "%" is %, not a date or timestamp', day_column, src, day_type
@@ -885,12 +956,12 @@ BEGIN
 		     rolled AS (SELECT g.seller_id, g.day,
 		                       @extschema@.odr_rollup(d.summary) OVER (PARTITION BY g.seller_id ORDER BY g.day
 		                           ROWS BETWEEN %s PRECEDING AND CURRENT ROW) AS summary
-		                FROM grid AS g LEFT JOIN %s AS d ON d.seller_id = g.seller_id AND d.day = g.day)
+		                FROM grid AS g LEFT JOIN %s AS d ON d.seller_id %s g.seller_id AND d.day = g.day)
 		SELECT day, seller_id, summary,
 		       @extschema@.odr_orders(summary) AS orders, @extschema@.odr_defective(summary) AS defective,
 		       @extschema@.odr_rate(summary) AS odr, %s AS tier
 		FROM rolled$q$,
-		nsp, prefix || 'daily_history', daily, daily, window_days - 1, daily, format(tier_of, 'summary'));
+		nsp, prefix || 'daily_history', daily, daily, window_days - 1, daily, seller_eq, format(tier_of, 'summary'));
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'daily_history',
 		format('odr: every seller''s rolling %s-day ODR and tier for every day, from %s', window_days, daily));
 	RETURN NEXT format('%I.%I', nsp, prefix || 'daily_history')::regclass;
@@ -982,7 +1053,11 @@ BEGIN
 			      HINT = format('Drop the warehouse (DROP MATERIALIZED VIEW %s CASCADE) and create it again with odr_create_warehouse(..., time_zone => ''Asia/Shanghai''), or the zone the days are assessed in.', daily);
 	END IF;
 	-- daily first, then every materialised view built on it (directly or
-	-- through views), each after all the ones it reads
+	-- through views), each after all the ones it reads.  Only the
+	-- warehouse's own objects: those of daily's owner (odr_create_warehouse
+	-- makes every object of a warehouse as one role).  A view or materialised
+	-- view another role builds on top is neither refreshed nor followed: it
+	-- can neither break this refresh nor ride along with it.
 	FOR rel IN
 		WITH RECURSIVE dep(oid, depth) AS (
 			SELECT daily::oid, 0
@@ -993,6 +1068,7 @@ BEGIN
 			                AND d.classid = 'pg_rewrite'::regclass
 			JOIN pg_rewrite r ON r.oid = d.objid
 			JOIN pg_class c ON c.oid = r.ev_class AND c.relkind IN ('m', 'v')
+			                AND c.relowner = (SELECT o.relowner FROM pg_class o WHERE o.oid = daily)
 			WHERE r.ev_class <> dep.oid AND dep.depth < 1000)
 		SELECT dep.oid::regclass
 		FROM dep JOIN pg_class c ON c.oid = dep.oid AND c.relkind = 'm'
@@ -1621,18 +1697,21 @@ COMMENT ON FUNCTION odr_peer_score(text, double precision) IS
 	'S2: window function, OVER (PARTITION BY category): the seller''s score 0..5 among its peers, 5 x (1 - the share of the other peers doing strictly better; a tie costs nothing); lower is better for quality_refund_rate, refund_hours and dispute_rate; NULL without a value or without peers';
 
 CREATE TABLE odr_star_policy (
-	name text PRIMARY KEY CHECK (name <> ''),
+	name text PRIMARY KEY CHECK (name OPERATOR(pg_catalog.<>) ''::text),
 	description text NOT NULL DEFAULT '',
 	builtin boolean NOT NULL DEFAULT false,
-	w_on_time_rate double precision NOT NULL CHECK (w_on_time_rate >= 0),
-	w_response_rate double precision NOT NULL CHECK (w_response_rate >= 0),
-	w_quality_refund_rate double precision NOT NULL CHECK (w_quality_refund_rate >= 0),
-	w_refund_hours double precision NOT NULL CHECK (w_refund_hours >= 0),
-	w_dispute_rate double precision NOT NULL CHECK (w_dispute_rate >= 0),
-	weak_below double precision NOT NULL DEFAULT 4 CHECK (weak_below >= 0 AND weak_below <= 5),
-	window_days integer NOT NULL DEFAULT 30 CHECK (window_days > 0),
+	w_on_time_rate double precision NOT NULL CHECK (w_on_time_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	w_response_rate double precision NOT NULL CHECK (w_response_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	w_quality_refund_rate double precision NOT NULL CHECK (w_quality_refund_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	w_refund_hours double precision NOT NULL CHECK (w_refund_hours OPERATOR(pg_catalog.>=) 0::double precision),
+	w_dispute_rate double precision NOT NULL CHECK (w_dispute_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	weak_below double precision NOT NULL DEFAULT 4 CHECK (weak_below OPERATOR(pg_catalog.>=) 0::double precision
+		AND weak_below OPERATOR(pg_catalog.<=) 5::double precision),
+	window_days integer NOT NULL DEFAULT 30 CHECK (window_days OPERATOR(pg_catalog.>) 0),
 	CONSTRAINT odr_star_policy_weights_sum_to_1 CHECK (
-		abs(w_on_time_rate + w_response_rate + w_quality_refund_rate + w_refund_hours + w_dispute_rate - 1) < 1e-9)
+		pg_catalog.abs(w_on_time_rate OPERATOR(pg_catalog.+) w_response_rate OPERATOR(pg_catalog.+) w_quality_refund_rate
+		               OPERATOR(pg_catalog.+) w_refund_hours OPERATOR(pg_catalog.+) w_dispute_rate
+		               OPERATOR(pg_catalog.-) 1::double precision) OPERATOR(pg_catalog.<) 1e-9::double precision)
 );
 COMMENT ON TABLE odr_star_policy IS 'S8, S9: 1688 star policies: the weight of each indicator score in the composite (summing to 1), the score below which an indicator is a weak spot (S2), the window; built-in rows are read-only';
 COMMENT ON COLUMN odr_star_policy.name IS 'Policy name, passed to odr_star_scorecard(..., policy) and the other star functions';
@@ -1641,8 +1720,9 @@ COMMENT ON COLUMN odr_star_policy.window_days IS 'S9: the days the indicators ar
 
 CREATE TABLE odr_star_level (
 	policy text NOT NULL REFERENCES odr_star_policy (name) ON UPDATE CASCADE ON DELETE CASCADE,
-	stars numeric(2,1) NOT NULL CHECK (stars >= 0 AND stars <= 5),
-	min_composite double precision NOT NULL CHECK (min_composite <= 5 AND min_composite = min_composite),
+	stars numeric(2,1) NOT NULL CHECK (stars OPERATOR(pg_catalog.>=) 0::numeric AND stars OPERATOR(pg_catalog.<=) 5::numeric),
+	min_composite double precision NOT NULL CHECK (min_composite OPERATOR(pg_catalog.<=) 5::double precision
+		AND min_composite OPERATOR(pg_catalog.=) min_composite),
 	builtin boolean NOT NULL DEFAULT false,
 	PRIMARY KEY (policy, stars)
 );

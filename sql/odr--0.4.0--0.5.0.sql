@@ -1,0 +1,718 @@
+/*
+ * odr 0.4.0 -> 0.5.0.  Security release (README: Security, Upgrades).
+ *
+ * odr is a trusted extension: its scripts run as the bootstrap superuser
+ * with the installer's schema on the search_path.  Up to 0.4.0 some CHECK
+ * constraints and SQL-standard function bodies named operators and
+ * functions that a role owning that schema could shadow before the install
+ * (an int4 <= float8 with no exact match in pg_catalog, for one): the
+ * planted code was bound into them and ran as superuser.  This script
+ * rebinds every one of them, in the words of sql/odr.sql (every operator
+ * OPERATOR(pg_catalog.op), every call schema-qualified), so that a database
+ * installed under 0.4.0 or earlier is, once updated, as safe as a fresh
+ * install: dropped and re-added constraints, replaced bodies.  It names
+ * nothing unqualified itself.
+ */
+
+\echo Use "ALTER EXTENSION odr UPDATE TO '0.5.0'" to load this file. \quit
+
+-- ---------------------------------------------------------------------
+-- Rebind: every SQL-standard body, in the words of sql/odr.sql (an install
+-- of 0.4.0 or earlier may have bound them to operators or functions planted
+-- in its schema)
+-- ---------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION odr_reason_breakdown(s odr_summary)
+RETURNS TABLE (reason text, orders bigint, share_of_orders double precision, share_of_defective double precision)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT r.name,
+	       @extschema@.odr_reason_count(s, r.name),
+	       CASE WHEN @extschema@.odr_orders(s) OPERATOR(pg_catalog.>) 0::bigint
+	            THEN @extschema@.odr_reason_count(s, r.name)::double precision
+	                 OPERATOR(pg_catalog./) @extschema@.odr_orders(s)::double precision END,
+	       CASE WHEN @extschema@.odr_defective(s) OPERATOR(pg_catalog.>) 0::bigint
+	            THEN @extschema@.odr_reason_count(s, r.name)::double precision
+	                 OPERATOR(pg_catalog./) @extschema@.odr_defective(s)::double precision END
+	FROM pg_catalog.unnest(@extschema@.odr_reason_names()) WITH ORDINALITY AS r(name, position)
+	ORDER BY r.position;
+END;
+COMMENT ON FUNCTION odr_reason_breakdown(odr_summary) IS
+	'A18: one row per reason with its count and its share of all orders and of defective orders (an order with several reasons counts under each)';
+
+CREATE OR REPLACE FUNCTION odr_scorecard(
+	s odr_summary,
+	policy text DEFAULT NULL,
+	OUT orders bigint,
+	OUT defective bigint,
+	OUT odr double precision,
+	OUT tier text,
+	OUT next_tier text,
+	OUT more_orders_to_next bigint,
+	OUT fewer_defects_to_next bigint,
+	OUT negative_feedback bigint,
+	OUT dsr_item bigint,
+	OUT dsr_communication bigint,
+	OUT dsr_shipping bigint,
+	OUT unshipped bigint,
+	OUT arbitration bigint,
+	OUT dispute_timeout bigint,
+	OUT seller_responsible_arbitration_rate double precision,
+	OUT positive_feedback_rate double precision,
+	OUT dsr_item_avg double precision,
+	OUT dsr_communication_avg double precision,
+	OUT dsr_shipping_avg double precision,
+	OUT policy_name text)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.odr_orders(s), @extschema@.odr_defective(s), @extschema@.odr_rate(s),
+	       @extschema@.odr_tier(s, p.name)::text,
+	       (n.d).next_tier::text, (n.d).more_orders, (n.d).fewer_defects,
+	       @extschema@.odr_reason_count(s, 'negative_feedback'::text), @extschema@.odr_reason_count(s, 'dsr_item'::text),
+	       @extschema@.odr_reason_count(s, 'dsr_communication'::text), @extschema@.odr_reason_count(s, 'dsr_shipping'::text),
+	       @extschema@.odr_reason_count(s, 'unshipped'::text), @extschema@.odr_reason_count(s, 'arbitration'::text),
+	       @extschema@.odr_reason_count(s, 'dispute_timeout'::text),
+	       @extschema@.odr_seller_responsible_rate(s), @extschema@.odr_positive_feedback_rate(s),
+	       @extschema@.odr_dsr_item_avg(s), @extschema@.odr_dsr_communication_avg(s), @extschema@.odr_dsr_shipping_avg(s),
+	       p.name
+	FROM (SELECT COALESCE(policy, @extschema@.odr_default_policy()) AS name) AS p,
+	     LATERAL (SELECT @extschema@.odr_to_next_tier(s, p.name) AS d) AS n
+	WHERE s IS NOT NULL;
+END;
+COMMENT ON FUNCTION odr_scorecard(odr_summary, text) IS
+	'One row of plain columns for BI tools: orders, defective, ODR, tier, distance to the next tier (A18), each reason''s count and the companion metrics (A16). A NULL policy means odr.default_policy.';
+
+CREATE OR REPLACE FUNCTION odr_assessment_windows("from" date, "to" date, days integer DEFAULT 90)
+RETURNS TABLE (as_of date, window_start date, window_end date)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 12
+BEGIN ATOMIC
+	SELECT m, pg_catalog.lower(w), pg_catalog.upper(w) OPERATOR(pg_catalog.-) 1
+	FROM @extschema@.odr_month_ends("from", "to") AS m, @extschema@.odr_window(m, days) AS w
+	ORDER BY m;
+END;
+COMMENT ON FUNCTION odr_assessment_windows(date, date, integer) IS
+	'A1, A2: one row per month end between from and to with the first and last day of its window; join orders or per-day summaries to it';
+
+CREATE OR REPLACE FUNCTION odr_projection_windows(as_of date, days integer DEFAULT 90)
+RETURNS TABLE (current_as_of date, current_from date,
+               projected_as_of date, projected_from date,
+               leaving_from date, leaving_to date,
+               entering_from date, entering_to date)
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE ROWS 1
+BEGIN ATOMIC
+	SELECT c.d, pg_catalog.lower(cw), n.d, pg_catalog.lower(nw),
+	       pg_catalog.lower(cw),
+	       LEAST(pg_catalog.upper(cw) OPERATOR(pg_catalog.-) 1, pg_catalog.lower(nw) OPERATOR(pg_catalog.-) 1),
+	       GREATEST(pg_catalog.lower(nw), c.d OPERATOR(pg_catalog.+) 1), as_of
+	FROM (SELECT @extschema@.odr_last_assessment(as_of) AS d) AS c,
+	     (SELECT @extschema@.odr_next_assessment(as_of OPERATOR(pg_catalog.+) 1) AS d) AS n,
+	     @extschema@.odr_window(c.d, days) AS cw,
+	     @extschema@.odr_window(n.d, days) AS nw;
+END;
+COMMENT ON FUNCTION odr_projection_windows(date, integer) IS
+	'A2, M2: for a day as_of, the current assessment (the last month end on or before it), the projected one (the next month end after it), the days whose orders leave the window by then and the days, up to as_of, whose orders enter it. An empty range has its from after its to.';
+
+CREATE OR REPLACE FUNCTION odr_projection(
+	current_summary odr_summary,
+	leaving odr_summary,
+	entering odr_summary,
+	policy text DEFAULT NULL,
+	OUT current_orders bigint,
+	OUT current_odr double precision,
+	OUT current_tier text,
+	OUT projected_orders bigint,
+	OUT projected_odr double precision,
+	OUT projected_tier text,
+	OUT tier_change text,
+	OUT orders_leaving bigint,
+	OUT defects_leaving bigint,
+	OUT orders_entering bigint,
+	OUT defects_entering bigint,
+	OUT projected_next_tier text,
+	OUT projected_more_orders bigint,
+	OUT projected_fewer_defects bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT @extschema@.odr_orders(current_summary), @extschema@.odr_rate(current_summary), ct::text,
+	       @extschema@.odr_orders(p.s), @extschema@.odr_rate(p.s), pt::text,
+	       CASE WHEN pt OPERATOR(pg_catalog.>) ct THEN 'up'
+	            WHEN pt OPERATOR(pg_catalog.<) ct THEN 'down' ELSE 'same' END,
+	       @extschema@.odr_orders(leaving), @extschema@.odr_defective(leaving),
+	       @extschema@.odr_orders(entering), @extschema@.odr_defective(entering),
+	       (nx.d).next_tier::text, (nx.d).more_orders, (nx.d).fewer_defects
+	FROM (SELECT COALESCE(policy, @extschema@.odr_default_policy()) AS name) AS pol,
+	     LATERAL (SELECT current_summary OPERATOR(@extschema@.-) leaving OPERATOR(@extschema@.+) entering AS s) AS p,
+	     LATERAL @extschema@.odr_tier(current_summary, pol.name) AS ct,
+	     LATERAL @extschema@.odr_tier(p.s, pol.name) AS pt,
+	     LATERAL (SELECT @extschema@.odr_to_next_tier(p.s, pol.name) AS d) AS nx
+	WHERE current_summary IS NOT NULL AND leaving IS NOT NULL AND entering IS NOT NULL;
+END;
+COMMENT ON FUNCTION odr_projection(odr_summary, odr_summary, odr_summary, text) IS
+	'A2, M2: the current month-end result next to the projected one (current - leaving + entering) as plain columns: both tiers, the change, the orders and defects that leave and enter, and the projected distance to the next tier (A18)';
+
+CREATE OR REPLACE FUNCTION odr_report(s odr_summary, as_of date, policy text DEFAULT NULL) RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT pg_catalog.jsonb_build_object(
+	           'metric', 'order_defect_rate',
+	           'policy', pol.name,
+	           'reporting_date_range', pg_catalog.jsonb_build_object(
+	               'from', pg_catalog.lower(w), 'to', pg_catalog.upper(w) OPERATOR(pg_catalog.-) 1, 'days', p.window_days),
+	           'order_count', @extschema@.odr_orders(s),
+	           'minimum_order_count', p.min_orders,
+	           'orders_with_defects', pg_catalog.jsonb_build_object(
+	               'count', @extschema@.odr_defective(s), 'rate', @extschema@.odr_rate(s)),
+	           'defect_components', (
+	               SELECT pg_catalog.jsonb_object_agg(b.reason, pg_catalog.jsonb_build_object(
+	                          'count', b.orders, 'rate', b.share_of_orders))
+	               FROM @extschema@.odr_reason_breakdown(s) AS b),
+	           'rate', @extschema@.odr_rate(s),
+	           'target_value', p.pass_below,
+	           'target_condition', 'LESS_THAN',
+	           'status', CASE WHEN t OPERATOR(pg_catalog.=) 'unassessed'::@extschema@.odr_tier THEN 'NONE'
+	                          WHEN t OPERATOR(pg_catalog.>=) 'pass'::@extschema@.odr_tier THEN 'GOOD' ELSE 'BAD' END,
+	           'tier', t,
+	           'tier_cutoffs', pg_catalog.jsonb_build_object(
+	               'excellent_below', p.excellent_below, 'good_below', p.good_below,
+	               'pass_below', p.pass_below),
+	           'next_tier', CASE WHEN nx.d IS NULL THEN NULL ELSE pg_catalog.jsonb_build_object(
+	               'tier', (nx.d).next_tier, 'more_orders', (nx.d).more_orders,
+	               'fewer_defects', (nx.d).fewer_defects) END,
+	           'companion_metrics', pg_catalog.jsonb_build_object(
+	               'seller_responsible_arbitration_rate', @extschema@.odr_seller_responsible_rate(s),
+	               'positive_feedback_rate', @extschema@.odr_positive_feedback_rate(s),
+	               'dsr_item_avg', @extschema@.odr_dsr_item_avg(s),
+	               'dsr_communication_avg', @extschema@.odr_dsr_communication_avg(s),
+	               'dsr_shipping_avg', @extschema@.odr_dsr_shipping_avg(s)))
+	FROM (SELECT COALESCE(policy, @extschema@.odr_default_policy()) AS name) AS pol,
+	     LATERAL @extschema@.odr_tier(s, pol.name) AS t,
+	     LATERAL (SELECT @extschema@.odr_to_next_tier(s, pol.name) AS d) AS nx,
+	     @extschema@.odr_policy AS p,
+	     LATERAL @extschema@.odr_window(as_of, p.window_days) AS w
+	WHERE p.name OPERATOR(pg_catalog.=) pol.name AND s IS NOT NULL AND as_of IS NOT NULL;
+END;
+COMMENT ON FUNCTION odr_report(odr_summary, date, text) IS
+	'An account-health style report of one assessment as jsonb: reporting date range, order count, orders with defects, each defect component, rate, target value and condition, status (GOOD / BAD / NONE), tier, next tier, companion metrics';
+
+-- ---------------------------------------------------------------------
+-- Rebind: every CHECK constraint of odr's tables (same names, same rules)
+-- ---------------------------------------------------------------------
+
+-- Dropping a constraint runs nothing; adding it checks the rows with the
+-- new, pg_catalog-bound expression.
+ALTER TABLE odr_policy
+	DROP CONSTRAINT odr_policy_name_check,
+	DROP CONSTRAINT odr_policy_min_orders_check,
+	DROP CONSTRAINT odr_policy_window_days_check,
+	DROP CONSTRAINT odr_policy_cutoffs_ordered,
+	ADD CONSTRAINT odr_policy_name_check CHECK (name OPERATOR(pg_catalog.<>) ''::text),
+	ADD CONSTRAINT odr_policy_min_orders_check CHECK (min_orders OPERATOR(pg_catalog.>=) 0),
+	ADD CONSTRAINT odr_policy_window_days_check CHECK (window_days OPERATOR(pg_catalog.>) 0),
+	ADD CONSTRAINT odr_policy_cutoffs_ordered CHECK (
+		0::double precision OPERATOR(pg_catalog.<=) excellent_below
+		AND excellent_below OPERATOR(pg_catalog.<=) good_below
+		AND good_below OPERATOR(pg_catalog.<=) pass_below
+		AND pass_below OPERATOR(pg_catalog.<=) 1::double precision);
+ALTER TABLE odr_policy_condition
+	DROP CONSTRAINT odr_policy_condition_tier_check,
+	DROP CONSTRAINT odr_policy_condition_metric_check,
+	DROP CONSTRAINT odr_policy_condition_bound_check,
+	DROP CONSTRAINT odr_policy_condition_value_check,
+	ADD CONSTRAINT odr_policy_condition_tier_check CHECK (tier OPERATOR(pg_catalog.>=) 'pass'::@extschema@.odr_tier),
+	ADD CONSTRAINT odr_policy_condition_metric_check CHECK (metric OPERATOR(pg_catalog.=) ANY ('{odr,orders,defective,seller_responsible_arbitration_rate,positive_feedback_rate,dsr_item_avg,dsr_communication_avg,dsr_shipping_avg}'::text[])),
+	ADD CONSTRAINT odr_policy_condition_bound_check CHECK (bound OPERATOR(pg_catalog.=) ANY ('{max,min}'::text[])),
+	ADD CONSTRAINT odr_policy_condition_value_check CHECK (value OPERATOR(pg_catalog.>) '-Infinity'::double precision
+		AND value OPERATOR(pg_catalog.<) 'Infinity'::double precision);
+ALTER TABLE odr_star_policy
+	DROP CONSTRAINT odr_star_policy_name_check,
+	DROP CONSTRAINT odr_star_policy_w_on_time_rate_check,
+	DROP CONSTRAINT odr_star_policy_w_response_rate_check,
+	DROP CONSTRAINT odr_star_policy_w_quality_refund_rate_check,
+	DROP CONSTRAINT odr_star_policy_w_refund_hours_check,
+	DROP CONSTRAINT odr_star_policy_w_dispute_rate_check,
+	DROP CONSTRAINT odr_star_policy_weak_below_check,
+	DROP CONSTRAINT odr_star_policy_window_days_check,
+	DROP CONSTRAINT odr_star_policy_weights_sum_to_1,
+	ADD CONSTRAINT odr_star_policy_name_check CHECK (name OPERATOR(pg_catalog.<>) ''::text),
+	ADD CONSTRAINT odr_star_policy_w_on_time_rate_check CHECK (w_on_time_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	ADD CONSTRAINT odr_star_policy_w_response_rate_check CHECK (w_response_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	ADD CONSTRAINT odr_star_policy_w_quality_refund_rate_check CHECK (w_quality_refund_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	ADD CONSTRAINT odr_star_policy_w_refund_hours_check CHECK (w_refund_hours OPERATOR(pg_catalog.>=) 0::double precision),
+	ADD CONSTRAINT odr_star_policy_w_dispute_rate_check CHECK (w_dispute_rate OPERATOR(pg_catalog.>=) 0::double precision),
+	ADD CONSTRAINT odr_star_policy_weak_below_check CHECK (weak_below OPERATOR(pg_catalog.>=) 0::double precision
+		AND weak_below OPERATOR(pg_catalog.<=) 5::double precision),
+	ADD CONSTRAINT odr_star_policy_window_days_check CHECK (window_days OPERATOR(pg_catalog.>) 0),
+	ADD CONSTRAINT odr_star_policy_weights_sum_to_1 CHECK (
+		pg_catalog.abs(w_on_time_rate OPERATOR(pg_catalog.+) w_response_rate OPERATOR(pg_catalog.+) w_quality_refund_rate
+		               OPERATOR(pg_catalog.+) w_refund_hours OPERATOR(pg_catalog.+) w_dispute_rate
+		               OPERATOR(pg_catalog.-) 1::double precision) OPERATOR(pg_catalog.<) 1e-9::double precision);
+ALTER TABLE odr_star_level
+	DROP CONSTRAINT odr_star_level_stars_check,
+	DROP CONSTRAINT odr_star_level_min_composite_check,
+	ADD CONSTRAINT odr_star_level_stars_check CHECK (stars OPERATOR(pg_catalog.>=) 0::numeric AND stars OPERATOR(pg_catalog.<=) 5::numeric),
+	ADD CONSTRAINT odr_star_level_min_composite_check CHECK (min_composite OPERATOR(pg_catalog.<=) 5::double precision
+		AND min_composite OPERATOR(pg_catalog.=) min_composite);
+
+-- ---------------------------------------------------------------------
+-- Findings of the security review: policy conditions that can never hold,
+-- the warehouse (NULL source, long prefixes, seller types outside
+-- pg_catalog) and its refresh (only the warehouse owner's views)
+-- ---------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION odr_policy_condition_guard() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	lo double precision;
+	hi double precision;
+BEGIN
+	IF EXISTS (SELECT 1 FROM @extschema@.odr_policy p
+	           WHERE p.builtin
+	             AND p.name IN (CASE WHEN TG_OP <> 'DELETE' THEN NEW.policy END,
+	                            CASE WHEN TG_OP <> 'INSERT' THEN OLD.policy END)) THEN
+		RAISE EXCEPTION 'conditions of a built-in policy cannot be changed'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+			      HINT = 'Add a policy of your own under another name and give it conditions.';
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		RETURN OLD;
+	END IF;
+	-- a condition no seller can meet would make its tier (and every tier
+	-- above) silently unreachable: each metric's values lie in a range
+	SELECT r.lo, r.hi INTO lo, hi
+	FROM (VALUES ('odr', 0::float8, 1::float8),
+	             ('seller_responsible_arbitration_rate', 0, 1),
+	             ('positive_feedback_rate', 0, 1),
+	             ('orders', 0, 'Infinity'),
+	             ('defective', 0, 'Infinity'),
+	             ('dsr_item_avg', 1, 5),
+	             ('dsr_communication_avg', 1, 5),
+	             ('dsr_shipping_avg', 1, 5)) AS r(metric, lo, hi)
+	WHERE r.metric = NEW.metric;
+	IF (NEW.bound = 'max' AND NEW.value < lo) OR (NEW.bound = 'min' AND NEW.value > hi) THEN
+		RAISE EXCEPTION 'condition % % % on tier % of policy "%" can never hold', NEW.metric,
+			CASE NEW.bound WHEN 'max' THEN '<=' ELSE '>=' END, NEW.value, NEW.tier, NEW.policy
+			USING ERRCODE = 'check_violation',
+			      DETAIL = format('%s lies between %s and %s, so the tier %s and every tier above it could never be reached.',
+			                      NEW.metric, lo, hi, NEW.tier),
+			      HINT = 'A rate is a share between 0 and 1 (0.02 for 2%); a count is at least 0; a DSR average lies between 1 and 5.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION odr_policy_condition_guard() IS 'Keeps the conditions of built-in policies read-only, and refuses a condition that can never hold (outside the metric''s range)';
+
+CREATE OR REPLACE FUNCTION odr_create_warehouse(
+	source regclass,
+	seller_column name,
+	day_column name,
+	defects_column name,
+	prefix text DEFAULT 'odr_',
+	window_days integer DEFAULT 90,
+	policy text DEFAULT NULL,
+	time_zone text DEFAULT NULL)
+RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	nsp name;
+	src text := source::text;
+	day_type regtype;
+	day_of text;
+	zone_asked text;
+	zone text;
+	defects_type regtype;
+	seller_type regtype;
+	seller_base oid;
+	seller_eq text;
+	tier_of text;
+	card_of text;
+	proj_of text;
+	daily text;
+	segments text;
+	q text;
+BEGIN
+	IF window_days IS NULL OR window_days < 1 THEN
+		RAISE EXCEPTION 'window_days % is not a positive number of days', window_days
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF source IS NULL OR prefix IS NULL OR seller_column IS NULL OR day_column IS NULL OR defects_column IS NULL THEN
+		RAISE EXCEPTION '% must not be NULL',
+			CASE WHEN source IS NULL THEN 'source' WHEN seller_column IS NULL THEN 'seller_column'
+			     WHEN day_column IS NULL THEN 'day_column' WHEN defects_column IS NULL THEN 'defects_column'
+			     ELSE 'prefix' END
+			USING ERRCODE = 'null_value_not_allowed',
+			      HINT = 'source, seller_column, day_column, defects_column and prefix must all be given.';
+	END IF;
+	-- every name made from prefix must fit in an identifier (NAMEDATALEN - 1
+	-- bytes); PostgreSQL would truncate longer ones, and two of them
+	-- (<prefix>segments_first_day, <prefix>segments_last_day) could collide
+	IF octet_length(prefix) + octet_length('segments_first_day') > 63 THEN
+		RAISE EXCEPTION 'prefix "%" is too long: % bytes, at most %', prefix, octet_length(prefix), 63 - octet_length('segments_first_day')
+			USING ERRCODE = 'name_too_long',
+			      DETAIL = 'The longest name odr_create_warehouse makes is <prefix>segments_first_day, and a name has at most 63 bytes.';
+	END IF;
+	SELECT n.nspname INTO nsp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.oid = source;
+	SELECT a.atttypid::regtype INTO seller_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = seller_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT a.atttypid::regtype INTO day_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = day_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT a.atttypid::regtype INTO defects_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = defects_column AND a.attnum > 0 AND NOT a.attisdropped;
+	IF seller_type IS NULL OR day_type IS NULL OR defects_type IS NULL THEN
+		RAISE EXCEPTION 'column "%" of "%" does not exist',
+			CASE WHEN seller_type IS NULL THEN seller_column
+			     WHEN day_type IS NULL THEN day_column ELSE defects_column END, src
+			USING ERRCODE = 'undefined_column';
+	END IF;
+	IF defects_type <> '@extschema@.odr_defects'::regtype THEN
+		RAISE EXCEPTION 'column "%" of "%" is %, not odr_defects', defects_column, src, defects_type
+			USING ERRCODE = 'datatype_mismatch',
+			      HINT = 'Classify the orders with odr_classify() in a view and pass the view.';
+	END IF;
+	-- the sellers are joined with the equality of their type's default btree
+	-- operator class, wherever it lives (a citext or a domain in the user's
+	-- schema): the views are parsed with search_path = pg_catalog, where a
+	-- user type's "=" is not found (or a cast to text would compare otherwise)
+	seller_base := seller_type;
+	WHILE (SELECT t.typtype FROM pg_type t WHERE t.oid = seller_base) = 'd' LOOP
+		SELECT t.typbasetype INTO seller_base FROM pg_type t WHERE t.oid = seller_base;
+	END LOOP;
+	SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO seller_eq
+	FROM pg_opclass oc
+	JOIN pg_am am ON am.oid = oc.opcmethod AND am.amname = 'btree'
+	JOIN pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amopstrategy = 3
+	                AND ao.amoplefttype = oc.opcintype AND ao.amoprighttype = oc.opcintype
+	JOIN pg_operator o ON o.oid = ao.amopopr
+	JOIN pg_namespace n ON n.oid = o.oprnamespace
+	WHERE oc.opcdefault
+	  AND (oc.opcintype = seller_base
+	       OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = seller_base AND k.casttarget = oc.opcintype
+	                                          AND k.castmethod = 'b'))
+	ORDER BY oc.opcintype = seller_base DESC, oc.oid
+	LIMIT 1;
+	IF seller_eq IS NULL THEN
+		RAISE EXCEPTION 'column "%" of "%" is %, which has no default btree operator class', seller_column, src, seller_type
+			USING ERRCODE = 'undefined_function',
+			      DETAIL = 'The sellers of a warehouse are grouped, sorted and joined by their type''s default btree operator class.',
+			      HINT = 'Pass a seller column of a type with an ordering, or cast it in a view (for example to text).';
+	END IF;
+	IF day_type NOT IN ('date'::regtype, 'timestamp'::regtype, 'timestamptz'::regtype) THEN
+		RAISE EXCEPTION 'column "%" of "%" is %, not a date or timestamp', day_column, src, day_type
+			USING ERRCODE = 'datatype_mismatch';
+	END IF;
+	-- The day of an order.  A timestamptz is turned into a day in one fixed
+	-- zone, written into the view: a plain ::date would take the TimeZone of
+	-- whichever session refreshes, and a refresh by a job running in another
+	-- zone would move orders between days.
+	IF day_type = 'timestamptz'::regtype THEN
+		-- a zone name (daylight saving time included), spelt as PostgreSQL does
+		zone_asked := coalesce(time_zone, current_setting('TimeZone'));
+		SELECT n.name INTO zone FROM pg_timezone_names n
+		WHERE lower(n.name) = lower(zone_asked)
+		ORDER BY n.name = zone_asked DESC, n.name LIMIT 1;
+		IF zone IS NULL THEN
+			RAISE EXCEPTION '% "%" is not a recognized time zone',
+				CASE WHEN time_zone IS NULL THEN 'the session''s TimeZone' ELSE 'time_zone' END, zone_asked
+				USING ERRCODE = 'invalid_parameter_value',
+				      DETAIL = 'A zone is a time zone name PostgreSQL knows (pg_timezone_names); abbreviations such as CST and offsets such as UTC+8 are not accepted, as they ignore daylight saving time.',
+				      HINT = 'Pass time_zone by name, such as ''Asia/Shanghai''.';
+		END IF;
+		day_of := format('(%I AT TIME ZONE %L)::date', day_column, zone);
+		IF time_zone IS NULL THEN
+			RAISE NOTICE 'the days of "%" are taken in time zone "%" (the session''s TimeZone)', day_column, zone
+				USING HINT = 'Pass time_zone to choose another; the zone is fixed into the views.';
+		END IF;
+	ELSIF time_zone IS NOT NULL THEN
+		RAISE EXCEPTION 'time_zone applies only to a timestamptz day column; column "%" of "%" is %', day_column, src, day_type
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'A date or timestamp already is the local day; leave time_zone out.';
+	ELSE
+		day_of := format('%I::date', day_column);
+	END IF;
+	IF policy IS NOT NULL THEN
+		PERFORM @extschema@.odr_tier('()'::@extschema@.odr_summary, policy);  -- unknown policy: 22023
+		tier_of := format('@extschema@.odr_tier(%%s, %L)', policy);
+		card_of := format('@extschema@.odr_scorecard(%%s, %L)', policy);
+		proj_of := format('@extschema@.odr_projection(%%s, %%s, %%s, %L)', policy);
+	ELSE
+		tier_of := '@extschema@.odr_tier(%s)';
+		card_of := '@extschema@.odr_scorecard(%s)';
+		proj_of := '@extschema@.odr_projection(%s, %s, %s)';
+	END IF;
+	daily := format('%I.%I', nsp, prefix || 'daily');
+	segments := format('%I.%I', nsp, prefix || 'segments');
+
+	-- per (seller, day) summaries
+	EXECUTE format($q$
+		CREATE MATERIALIZED VIEW %s AS
+		SELECT %I AS seller_id, %s AS day, @extschema@.odr_agg(%I) AS summary
+		FROM %s GROUP BY 1, 2 ORDER BY 1, 2$q$, daily, seller_column, day_of, defects_column, src);
+	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, day)', prefix || 'daily_key', daily);
+	EXECUTE format('CREATE INDEX %I ON %s (day)', prefix || 'daily_day', daily);
+	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', daily,
+		format('odr: one odr_summary per seller and day of %s (REFRESH MATERIALIZED VIEW CONCURRENTLY works)', src));
+	RETURN NEXT daily::regclass;
+
+	-- the per-day summaries rolled up by run of days in the same month-end
+	-- windows (odr_assessment_segment): about 25 rows per seller and year
+	-- instead of one per day with orders, and the same month-end results
+	EXECUTE format($q$
+		CREATE MATERIALIZED VIEW %s AS
+		SELECT seller_id, @extschema@.odr_assessment_segment(day, %s) AS segment,
+		       min(day) AS first_day, max(day) AS last_day, @extschema@.odr_rollup(summary) AS summary
+		FROM %s GROUP BY 1, 2 ORDER BY 1, 3$q$, segments, window_days, daily);
+	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, first_day)', prefix || 'segments_key', segments);
+	EXECUTE format('CREATE INDEX %I ON %s (first_day)', prefix || 'segments_first_day', segments);
+	EXECUTE format('CREATE INDEX %I ON %s (last_day)', prefix || 'segments_last_day', segments);
+	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', segments,
+		format('odr: the summaries of %s rolled up per seller and run of days in the same %s-day month-end windows (odr_assessment_segment); refresh it after %s, or refresh both with odr_refresh_warehouse(%L)',
+		       daily, window_days, daily, daily));
+	RETURN NEXT segments::regclass;
+
+	-- month-end assessments: every seller at every month end after its first
+	-- order, in one pass over the runs (odr_rollup_at; a run's first day lies
+	-- in the same windows as its other days, and no month end falls between
+	-- the first day of its run and a seller's first order)
+	q := format($q$
+		CREATE VIEW %I.%I AS
+		SELECT a.as_of, x.seller_id, a.summary,
+		       @extschema@.odr_orders(a.summary) AS orders, @extschema@.odr_defective(a.summary) AS defective,
+		       @extschema@.odr_rate(a.summary) AS odr, %s AS tier
+		FROM (SELECT d.seller_id,
+		             @extschema@.odr_rollup_at(d.first_day, d.summary, e.month_ends, %s, true) AS assessments  -- since_first_day
+		      FROM %s AS d,
+		           (SELECT ARRAY(SELECT @extschema@.odr_month_ends(min(first_day), max(last_day)) FROM %s) AS month_ends) AS e
+		      GROUP BY d.seller_id) AS x,
+		     unnest(x.assessments) AS a$q$,
+		nsp, prefix || 'month_end', format(tier_of, 'a.summary'), window_days, segments, segments);
+	EXECUTE q;
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'month_end',
+		format('odr: every seller''s assessment at every month end (A1, A2) over %s days, from %s', window_days, daily));
+	RETURN NEXT format('%I.%I', nsp, prefix || 'month_end')::regclass;
+
+	-- daily rolling history: every seller, every day from its first order to
+	-- the last day of data; the grid is dense, so a ROWS frame of window_days
+	-- rows is exactly the window (and cheaper than a RANGE frame on dates)
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		WITH span AS (SELECT max(day) AS last_day FROM %s),
+		     sellers AS (SELECT seller_id, min(day) AS first_day FROM %s GROUP BY seller_id),
+		     grid AS (SELECT s.seller_id, s.first_day + i AS day
+		              FROM span, sellers AS s, generate_series(0, span.last_day - s.first_day) AS i),
+		     rolled AS (SELECT g.seller_id, g.day,
+		                       @extschema@.odr_rollup(d.summary) OVER (PARTITION BY g.seller_id ORDER BY g.day
+		                           ROWS BETWEEN %s PRECEDING AND CURRENT ROW) AS summary
+		                FROM grid AS g LEFT JOIN %s AS d ON d.seller_id %s g.seller_id AND d.day = g.day)
+		SELECT day, seller_id, summary,
+		       @extschema@.odr_orders(summary) AS orders, @extschema@.odr_defective(summary) AS defective,
+		       @extschema@.odr_rate(summary) AS odr, %s AS tier
+		FROM rolled$q$,
+		nsp, prefix || 'daily_history', daily, daily, window_days - 1, daily, seller_eq, format(tier_of, 'summary'));
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'daily_history',
+		format('odr: every seller''s rolling %s-day ODR and tier for every day, from %s', window_days, daily));
+	RETURN NEXT format('%I.%I', nsp, prefix || 'daily_history')::regclass;
+
+	-- the days a seller changed tier
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		SELECT day, seller_id, previous_tier, tier, odr, orders, defective
+		FROM (SELECT day, seller_id, tier, odr, orders, defective,
+		             lag(tier) OVER (PARTITION BY seller_id ORDER BY day) AS previous_tier
+		      FROM %I.%I) AS h
+		WHERE previous_tier IS DISTINCT FROM tier AND previous_tier IS NOT NULL$q$,
+		nsp, prefix || 'tier_changes', nsp, prefix || 'daily_history');
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'tier_changes',
+		'odr: the days a seller crossed a tier cut-off, with the tier before and after');
+	RETURN NEXT format('%I.%I', nsp, prefix || 'tier_changes')::regclass;
+
+	-- BI scorecard: the latest month end, standard SQL types only
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		SELECT m.as_of, m.seller_id, c.orders, c.defective, c.odr, c.tier, c.next_tier,
+		       c.more_orders_to_next, c.fewer_defects_to_next,
+		       c.negative_feedback, c.dsr_item, c.dsr_communication, c.dsr_shipping,
+		       c.unshipped, c.arbitration, c.dispute_timeout,
+		       c.seller_responsible_arbitration_rate, c.positive_feedback_rate,
+		       c.dsr_item_avg, c.dsr_communication_avg, c.dsr_shipping_avg, c.policy_name
+		FROM %I.%I AS m, LATERAL %s AS c
+		WHERE m.as_of = (SELECT max(as_of) FROM %I.%I)$q$,
+		nsp, prefix || 'scorecard', nsp, prefix || 'month_end', format(card_of, 'm.summary'),
+		nsp, prefix || 'month_end');
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'scorecard',
+		'odr: each seller at the latest month end, as plain columns (bigint, double precision, text, date) for BI tools');
+	RETURN NEXT format('%I.%I', nsp, prefix || 'scorecard')::regclass;
+
+	-- projection: the coming month end over the orders known so far, next to the current one
+	EXECUTE format($q$
+		CREATE VIEW %I.%I AS
+		SELECT w.as_of, w.current_as_of, w.projected_as_of, x.seller_id, p.*
+		FROM (SELECT max(day) AS as_of FROM %s) AS d,
+		     LATERAL @extschema@.odr_projection_windows(d.as_of, %s) AS w0,
+		     LATERAL (SELECT d.as_of, w0.*) AS w,
+		     LATERAL (SELECT seller_id,
+		                     @extschema@.odr_rollup(summary) FILTER (WHERE day BETWEEN w.current_from AND w.current_as_of) AS cur,
+		                     @extschema@.odr_rollup(summary) FILTER (WHERE day BETWEEN w.leaving_from AND w.leaving_to) AS leaving,
+		                     @extschema@.odr_rollup(summary) FILTER (WHERE day BETWEEN w.entering_from AND w.entering_to) AS entering
+		              FROM %s WHERE day BETWEEN w.current_from AND w.as_of
+		              GROUP BY seller_id) AS x,
+		     LATERAL %s AS p$q$,
+		nsp, prefix || 'projection', daily, window_days, daily,
+		format(proj_of, 'x.cur', 'x.leaving', 'x.entering'));
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'projection',
+		'odr: as of the last day of data, each seller''s current month-end result next to the projection for the coming month end (A2, M2)');
+	RETURN NEXT format('%I.%I', nsp, prefix || 'projection')::regclass;
+END
+$fn$;
+COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text, text) IS
+	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) (a timestamptz day column is read in time_zone, by default the session''s TimeZone, fixed into the view), a materialised view <prefix>segments of those rolled up per run of days in the same month-end windows (both with unique indexes: REFRESH ... CONCURRENTLY works; odr_refresh_warehouse refreshes both in order), and the views <prefix>month_end (from the runs), <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection. Returns the objects created.';
+
+CREATE OR REPLACE FUNCTION odr_refresh_warehouse(daily regclass, concurrently boolean DEFAULT true)
+RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	rel regclass;
+BEGIN
+	IF daily IS NULL THEN
+		RAISE EXCEPTION 'daily must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed',
+			      HINT = 'Pass the per-day materialised view, for example odr_refresh_warehouse(''odr_daily'').';
+	END IF;
+	IF $2 IS NULL THEN  -- concurrently (a keyword in expressions)
+		RAISE EXCEPTION 'concurrently must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = daily AND c.relkind = 'm') THEN
+		RAISE EXCEPTION '"%" is not a materialized view', daily
+			USING ERRCODE = 'wrong_object_type',
+			      HINT = 'Pass the <prefix>daily materialised view that odr_create_warehouse created.';
+	END IF;
+	-- A warehouse made before 0.4.0 from a timestamptz column casts it with
+	-- ::date, date(timestamptz), whose day follows the refreshing session's
+	-- TimeZone: say so (the refresh goes on, as it always did).
+	IF EXISTS (SELECT 1 FROM pg_rewrite r
+	           WHERE r.ev_class = daily
+	             AND r.ev_action::text LIKE ('%:funcid ' || 'date(timestamptz)'::regprocedure::oid || ' %')) THEN
+		RAISE WARNING '"%" turns a timestamptz into a day with ::date, so its days follow the TimeZone of the session that refreshes it (now "%")',
+			daily, current_setting('TimeZone')
+			USING DETAIL = 'Warehouses created before odr 0.4.0 from a timestamptz day column do so; odr_create_warehouse now fixes one time zone into the view.',
+			      HINT = format('Drop the warehouse (DROP MATERIALIZED VIEW %s CASCADE) and create it again with odr_create_warehouse(..., time_zone => ''Asia/Shanghai''), or the zone the days are assessed in.', daily);
+	END IF;
+	-- daily first, then every materialised view built on it (directly or
+	-- through views), each after all the ones it reads.  Only the
+	-- warehouse's own objects: those of daily's owner (odr_create_warehouse
+	-- makes every object of a warehouse as one role).  A view or materialised
+	-- view another role builds on top is neither refreshed nor followed: it
+	-- can neither break this refresh nor ride along with it.
+	FOR rel IN
+		WITH RECURSIVE dep(oid, depth) AS (
+			SELECT daily::oid, 0
+			UNION
+			SELECT r.ev_class, dep.depth + 1
+			FROM dep
+			JOIN pg_depend d ON d.refclassid = 'pg_class'::regclass AND d.refobjid = dep.oid
+			                AND d.classid = 'pg_rewrite'::regclass
+			JOIN pg_rewrite r ON r.oid = d.objid
+			JOIN pg_class c ON c.oid = r.ev_class AND c.relkind IN ('m', 'v')
+			                AND c.relowner = (SELECT o.relowner FROM pg_class o WHERE o.oid = daily)
+			WHERE r.ev_class <> dep.oid AND dep.depth < 1000)
+		SELECT dep.oid::regclass
+		FROM dep JOIN pg_class c ON c.oid = dep.oid AND c.relkind = 'm'
+		GROUP BY dep.oid
+		ORDER BY max(dep.depth), dep.oid::regclass::text
+	LOOP
+		EXECUTE format('REFRESH MATERIALIZED VIEW %s%s', CASE WHEN $2 THEN 'CONCURRENTLY ' END, rel);
+		RETURN NEXT rel;
+	END LOOP;
+END
+$fn$;
+COMMENT ON FUNCTION odr_refresh_warehouse(regclass, boolean) IS
+	'Refresh a warehouse: the per-day materialised view daily, then every materialised view built on it (<prefix>segments and your own), in dependency order, CONCURRENTLY by default so readers are never blocked. Returns the views refreshed, in order.';
+
+-- ---------------------------------------------------------------------
+-- odr_agg_at over timestamp and timestamptz days (0.5.0)
+-- ---------------------------------------------------------------------
+-- A timestamp's day is day::date; a timestamptz's is
+-- (day AT TIME ZONE time_zone)::date, with time_zone a name of
+-- pg_timezone_names as odr_create_warehouse takes it.  The same C final
+-- function and state as the date form.
+
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_ts_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_ts_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_tstz_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'odr_at_defects_tstz_transfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer, boolean) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) RETURNS odr_assessment[]
+	AS 'MODULE_PATHNAME', 'odr_at_finalfn' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer) IS 'odr_agg_at (timestamp day) transition';
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamp, odr_defects, date[], integer, boolean) IS 'odr_agg_at (timestamp day, since_first_day) transition';
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text) IS 'odr_agg_at (timestamptz day, time_zone) transition';
+COMMENT ON FUNCTION odr_at_defects_transfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) IS 'odr_agg_at (timestamptz day, time_zone, since_first_day) transition';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer) IS 'odr_agg_at (timestamp day) final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamp, odr_defects, date[], integer, boolean) IS 'odr_agg_at (timestamp day, since_first_day) final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text) IS 'odr_agg_at (timestamptz day, time_zone) final function';
+COMMENT ON FUNCTION odr_at_finalfn(internal, timestamptz, odr_defects, date[], integer, text, boolean) IS 'odr_agg_at (timestamptz day, time_zone, since_first_day) final function';
+
+CREATE AGGREGATE odr_agg_at(day timestamp, defects odr_defects, as_of date[], days integer) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamp, odr_defects, date[], integer) IS
+	'A1, A2: odr_agg_at with a timestamp day: an order''s day is day::date';
+
+CREATE AGGREGATE odr_agg_at(day timestamp, defects odr_defects, as_of date[], days integer, since_first_day boolean) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamp, odr_defects, date[], integer, boolean) IS
+	'A1, A2: odr_agg_at with a timestamp day (day::date); with since_first_day true, only the dates on or after the group''s earliest day';
+
+CREATE AGGREGATE odr_agg_at(day timestamptz, defects odr_defects, as_of date[], days integer, time_zone text) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamptz, odr_defects, date[], integer, text) IS
+	'A1, A2: odr_agg_at with a timestamptz day: an order''s day is (day AT TIME ZONE time_zone)::date, time_zone a name of pg_timezone_names (not an abbreviation or an offset)';
+
+CREATE AGGREGATE odr_agg_at(day timestamptz, defects odr_defects, as_of date[], days integer, time_zone text, since_first_day boolean) (
+	SFUNC = odr_at_defects_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_at_finalfn,
+	FINALFUNC_EXTRA,
+	COMBINEFUNC = odr_at_combinefn,
+	SERIALFUNC = odr_at_serialfn,
+	DESERIALFUNC = odr_at_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_agg_at(timestamptz, odr_defects, date[], integer, text, boolean) IS
+	'A1, A2: odr_agg_at with a timestamptz day ((day AT TIME ZONE time_zone)::date); with since_first_day true, only the dates on or after the group''s earliest day';

@@ -43,6 +43,20 @@ FROM (SELECT '(orders=1000,defective=10,arbitration=10,seller_responsible=5)'::o
 INSERT INTO odr_policy_condition VALUES ('strict', 'good', 'positive_feedback_rate', 'min', 0.9);
 SELECT odr_tier('(orders=1000,defective=0)'::odr_summary, 'strict') AS no_ratings,
        odr_tier('(orders=1000,defective=0,rated=100,positive=80)'::odr_summary, 'strict') AS low_positive;
+-- a condition that can never hold would make its tier unreachable: refused
+-- (#19 finding 8), and nothing is written; the bounds of each range are fine
+\set VERBOSITY terse
+INSERT INTO odr_policy_condition VALUES ('strict', 'pass', 'positive_feedback_rate', 'min', 2);
+INSERT INTO odr_policy_condition VALUES ('strict', 'pass', 'defective', 'max', -1);
+INSERT INTO odr_policy_condition VALUES ('strict', 'pass', 'odr', 'max', -0.01);
+INSERT INTO odr_policy_condition VALUES ('strict', 'pass', 'dsr_item_avg', 'min', 5.5);
+INSERT INTO odr_policy_condition VALUES ('strict', 'pass', 'dsr_shipping_avg', 'max', 0.5);
+UPDATE odr_policy_condition SET value = 1.5 WHERE policy = 'strict' AND metric = 'positive_feedback_rate';
+\set VERBOSITY default
+SELECT metric, bound, value FROM odr_policy_condition WHERE policy = 'strict' ORDER BY metric;
+INSERT INTO odr_policy_condition VALUES ('strict', 'pass', 'odr', 'max', 0), ('strict', 'pass', 'dsr_item_avg', 'min', 5),
+                                        ('strict', 'pass', 'orders', 'min', 1e9), ('strict', 'pass', 'defective', 'max', 0);
+DELETE FROM odr_policy_condition WHERE policy = 'strict' AND tier = 'pass';
 -- the scorecard: plain columns for BI tools
 SELECT * FROM odr_scorecard('(orders=200,defective=9,negative_feedback=5,unshipped=4,arbitration=1,seller_responsible=1,rated=150,positive=140,dsr_item_sum=700,dsr_item_ratings=150)');
 SELECT * FROM odr_scorecard(t_sum(100, 5), 'strict');

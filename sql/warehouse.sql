@@ -252,6 +252,12 @@ SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'order_i
 SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', 'x_', 0)$q$);
 SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', 'x_', 90, 'nope')$q$);
 SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', NULL)$q$);
+SELECT err($q$SELECT odr_create_warehouse(NULL, 'seller_id', 'finished_on', 'defects')$q$);
+SELECT err($q$SELECT odr_create_warehouse('wh_classified', NULL, 'finished_on', 'defects')$q$);
+-- every name made from the prefix fits in 63 bytes (<prefix>segments_first_day
+-- is the longest): 45 bytes are the most, 46 are refused before anything is made
+SELECT err(format($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', %L)$q$, repeat('p', 46)));
+SELECT err(format($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects', %L)$q$, repeat('é', 23)));
 SELECT err($q$SELECT odr_create_warehouse('no_such_table', 'seller_id', 'finished_on', 'defects')$q$);
 SELECT err($q$SELECT odr_create_warehouse('wh_classified', 'seller_id', 'finished_on', 'defects')$q$);
 SELECT err($q$SELECT odr_report('()', NULL)$q$) AS null_as_of, odr_report('()', NULL) IS NULL AS is_null;
@@ -323,6 +329,62 @@ SELECT count(*) AS still_stale FROM odr_daily WHERE day = '2026-11-19';
 SELECT * FROM odr_refresh_warehouse('odr_daily', concurrently => false);
 SELECT count(*) AS refreshed FROM odr_daily WHERE day = '2026-11-19';
 DROP MATERIALIZED VIEW wh_no_key;
+-- A view another role builds on top of the warehouse neither breaks its
+-- refresh nor rides along with it (#19 finding 3): that role's materialised
+-- view (no unique index, and not the refreshing role's to refresh) is left
+-- alone; the owner's own one on top is refreshed.
+CREATE ROLE regress_odr_other;
+GRANT SELECT ON odr_daily, odr_segments TO regress_odr_other;
+GRANT CREATE ON SCHEMA public TO regress_odr_other;
+SET ROLE regress_odr_other;
+CREATE MATERIALIZED VIEW other_on_daily AS SELECT count(*) AS n FROM odr_daily;
+CREATE VIEW other_view AS SELECT seller_id, day FROM odr_daily;
+CREATE MATERIALIZED VIEW other_on_view AS SELECT count(*) AS n FROM other_view;
+RESET ROLE;
+CREATE MATERIALIZED VIEW own_on_daily AS SELECT count(*) AS n FROM odr_daily;
+CREATE UNIQUE INDEX ON own_on_daily (n);
+INSERT INTO wh_orders VALUES (200002, 2, '2026-11-20', 5, false, false);
+SELECT * FROM odr_refresh_warehouse('odr_daily');
+SELECT (SELECT n FROM own_on_daily) - (SELECT n FROM other_on_daily) AS owner_refreshed_other_not;
+SELECT * FROM odr_refresh_warehouse('odr_daily', concurrently => false);
+DROP MATERIALIZED VIEW own_on_daily;
+DROP MATERIALIZED VIEW other_on_daily, other_on_view;
+DROP VIEW other_view;
+REVOKE ALL ON odr_daily, odr_segments FROM regress_odr_other;
+REVOKE CREATE ON SCHEMA public FROM regress_odr_other;
+DROP ROLE regress_odr_other;
+-- A seller column whose type's "=" lives outside pg_catalog (citext): the
+-- views join sellers with that type's own equality (#19 finding 7), so
+-- 'Shop-1' and 'SHOP-1' are one seller everywhere, as citext says
+CREATE EXTENSION citext;
+CREATE TABLE wh_citext AS
+SELECT (CASE WHEN order_id % 2 = 0 THEN 'Shop-' ELSE 'SHOP-' END || seller_id)::citext AS seller,
+       finished_on, defects
+FROM wh_classified;
+SELECT count(*) FROM odr_create_warehouse('wh_citext', 'seller', 'finished_on', 'defects', prefix => 'ci_');
+SELECT EXISTS (SELECT 1 FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+               WHERE r.ev_class = 'ci_daily_history'::regclass AND d.refclassid = 'pg_operator'::regclass
+                 AND d.refobjid = 'public.=(citext,citext)'::regoperator) AS joins_with_citext_eq;
+SELECT (SELECT count(DISTINCT seller_id) FROM ci_daily) AS sellers,
+       (SELECT count(*) FROM ci_daily_history) = (SELECT count(*) FROM odr_daily_history) AS same_history_rows,
+       (SELECT sum(orders) FROM ci_daily_history WHERE day = '2026-10-31')
+         = (SELECT sum(orders) FROM odr_daily_history WHERE day = '2026-10-31') AS same_orders;
+-- hstore's "=" lives in public, with no cast to a type of pg_catalog: under
+-- 0.4.0 the daily history failed with 42883 quoting generated SQL
+CREATE EXTENSION hstore;
+CREATE TABLE wh_hstore AS SELECT hstore('shop', seller_id::text) AS seller, finished_on, defects FROM wh_classified;
+SELECT count(*) FROM odr_create_warehouse('wh_hstore', 'seller', 'finished_on', 'defects', prefix => 'hs_');
+SELECT count(*) = (SELECT count(*) FROM odr_daily_history) AS same_history_rows FROM hs_daily_history;
+-- a seller type with no ordering cannot be grouped: a clear error
+CREATE TABLE wh_point AS SELECT point(seller_id, 0) AS seller, finished_on, defects FROM wh_classified;
+SELECT err($q$SELECT odr_create_warehouse('wh_point', 'seller', 'finished_on', 'defects', prefix => 'pt_')$q$);
+SET client_min_messages = warning;
+DROP MATERIALIZED VIEW ci_daily CASCADE;
+DROP MATERIALIZED VIEW hs_daily CASCADE;
+DROP TABLE wh_citext, wh_hstore, wh_point;
+DROP EXTENSION citext;
+DROP EXTENSION hstore;
+RESET client_min_messages;
 DROP FUNCTION err(text);
 SET client_min_messages = warning;
 DROP MATERIALIZED VIEW m30_daily CASCADE;

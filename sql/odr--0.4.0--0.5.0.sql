@@ -630,7 +630,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION odr_refresh_warehouse(regclass, boolean) IS
-	'Refresh a warehouse: the per-day materialised view daily, then every materialised view built on it (<prefix>segments and your own), in dependency order, CONCURRENTLY by default so readers are never blocked. Returns the views refreshed, in order.';
+	'Refresh a warehouse: the per-day materialised view daily, then every materialised view of daily''s owner built on it (<prefix>segments and the owner''s own), in dependency order, CONCURRENTLY by default so readers are never blocked; views of other roles are neither followed nor refreshed. Returns the views refreshed, in order.';
 
 -- ---------------------------------------------------------------------
 -- odr_agg_at over timestamp and timestamptz days (0.5.0)

@@ -4,7 +4,8 @@
 #   1. the plain-C unit tests of the rules (test/unit) and a short fuzz pass,
 #   2. the pg_regress suite (sql/*.sql vs expected/*.out),
 #   3. pg_dump / pg_restore of odr data and user policies (test/dump_restore.sh),
-#      and ALTER EXTENSION odr UPDATE from the oldest release (test/upgrade.sh),
+#      ALTER EXTENSION odr UPDATE from the oldest release (test/upgrade.sh), the
+#      trusted install (test/trusted.sh) and the attacker's traps (test/traps.sh),
 #   4. the README's SQL examples and the BI clients (psqlODBC, pgJDBC),
 #   5. the pgTAP suite (test/pgtap, pg_prove),
 #   6. pg_cron refreshing the warehouse (its own cluster, test/cron.sh),
@@ -103,6 +104,7 @@ tap "pg_regress" regress
 tap "dump and restore" test/dump_restore.sh
 tap "upgrade from every release" test/upgrade.sh
 tap "trusted install by a non-superuser" test/trusted.sh
+tap "traps: a database owner attacks the install, the updates and every call" test/traps.sh
 tap "README examples" test/readme.sh
 tap "BI: psqlODBC" test/bi_odbc.sh
 tap "BI: pgJDBC" test/bi_jdbc.sh

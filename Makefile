@@ -25,7 +25,7 @@ OLD_RELEASES = 0.1.0 0.2.0 0.3.0 0.4.0
 OLD_INSTALL_SCRIPTS = $(filter-out $(EXTENSION)--$(EXTVERSION).sql,$(OLD_RELEASES:%=$(EXTENSION)--%.sql))
 
 # pg_regress inputs are sql/<test>.sql; the install script is sql/odr.sql.
-REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse
+REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers errors calendar warehouse warehouse_incremental
 REGRESS += stars_response
 REGRESS += stars_indicators
 REGRESS += stars_scores

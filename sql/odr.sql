@@ -761,7 +761,8 @@ CREATE FUNCTION odr_create_warehouse(
 	prefix text DEFAULT 'odr_',
 	window_days integer DEFAULT 90,
 	policy text DEFAULT NULL,
-	time_zone text DEFAULT NULL)
+	time_zone text DEFAULT NULL,
+	incremental boolean DEFAULT false)
 RETURNS SETOF regclass
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -783,6 +784,22 @@ DECLARE
 	daily text;
 	segments text;
 	q text;
+	-- incremental => true
+	src_kind "char";
+	bases regclass[];
+	base regclass;
+	base_seller name;
+	base_day name;
+	att smallint;
+	rule_tree text;
+	changes text;
+	claimed text;
+	key_match text;
+	s_day_of text;
+	t_day_of text;
+	recompute text;
+	capture text;
+	grantee oid;
 BEGIN
 	IF window_days IS NULL OR window_days < 1 THEN
 		RAISE EXCEPTION 'window_days % is not a positive number of days', window_days
@@ -795,6 +812,9 @@ BEGIN
 			     ELSE 'prefix' END
 			USING ERRCODE = 'null_value_not_allowed',
 			      HINT = 'source, seller_column, day_column, defects_column and prefix must all be given.';
+	END IF;
+	IF incremental IS NULL THEN
+		RAISE EXCEPTION 'incremental must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
 	-- every name made from prefix must fit in an identifier (NAMEDATALEN - 1
 	-- bytes); PostgreSQL would truncate longer ones, and two of them
@@ -896,31 +916,146 @@ BEGIN
 	daily := format('%I.%I', nsp, prefix || 'daily');
 	segments := format('%I.%I', nsp, prefix || 'segments');
 
+	-- incremental => true: the changes are captured on the one table the
+	-- source is or reads, by triggers that log the (seller, day) keys they
+	-- touch; the seller and the day must therefore be plain columns of it
+	IF incremental THEN
+		SELECT c.relkind INTO src_kind FROM pg_class c WHERE c.oid = source;
+		IF src_kind = 'r' THEN
+			base := source;
+			base_seller := seller_column;
+			base_day := day_column;
+		ELSIF src_kind = 'v' THEN
+			SELECT array_agg(DISTINCT d.refobjid::regclass ORDER BY d.refobjid::regclass) INTO bases
+			FROM pg_rewrite r
+			JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+			                AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> source
+			WHERE r.ev_class = source AND r.rulename = '_RETURN';
+			IF coalesce(cardinality(bases), 0) <> 1 OR (SELECT c.relkind FROM pg_class c WHERE c.oid = bases[1]) <> 'r' THEN
+				RAISE EXCEPTION 'incremental warehouse over view "%": the view must read exactly one table, directly, and it reads %', src,
+					CASE WHEN bases IS NULL THEN 'none' ELSE array_to_string(bases::text[], ', ') END
+					USING ERRCODE = 'feature_not_supported',
+					      DETAIL = 'The changes are captured by triggers on the one table under the view; a view of a view, a join or a subquery over another table cannot be captured.',
+					      HINT = 'Classify the orders of one table in the view, or create the warehouse without incremental.';
+			END IF;
+			base := bases[1];
+			SELECT r.ev_action::text INTO rule_tree FROM pg_rewrite r WHERE r.ev_class = source AND r.rulename = '_RETURN';
+			FOR i IN 1 .. 2 LOOP
+				SELECT a.attnum INTO att FROM pg_attribute a
+				WHERE a.attrelid = source AND a.attname = CASE i WHEN 1 THEN seller_column ELSE day_column END;
+				IF NOT pg_column_is_updatable(source, att, false) THEN
+					RAISE EXCEPTION 'incremental warehouse over view "%": column "%" is not a plain column of "%"', src,
+						CASE i WHEN 1 THEN seller_column ELSE day_column END, base
+						USING ERRCODE = 'invalid_parameter_value',
+						      DETAIL = 'The (seller, day) an order belongs to is captured from the rows of the table under the view, so the seller and day columns must be its columns, unchanged.',
+						      HINT = 'Select the seller and day columns of the table as they are; compute only the verdict in the view.';
+				END IF;
+				q := NULL;
+				SELECT a.attname INTO q FROM pg_attribute a
+				WHERE a.attrelid = base
+				  AND a.attnum = (regexp_match(rule_tree, '\{TARGETENTRY :expr \{VAR :varno \d+ :varattno (\d+) [^{}]*\} :resno ' || att || ' '))[1]::smallint;
+				IF q IS NULL THEN
+					RAISE EXCEPTION 'incremental warehouse over view "%": column "%" is not a plain column of "%"', src,
+						CASE i WHEN 1 THEN seller_column ELSE day_column END, base
+						USING ERRCODE = 'invalid_parameter_value',
+						      HINT = 'Select the seller and day columns of the table as they are; compute only the verdict in the view.';
+				END IF;
+				IF i = 1 THEN base_seller := q; ELSE base_day := q; END IF;
+			END LOOP;
+		ELSE
+			RAISE EXCEPTION '"%" is not a table or a view: an incremental warehouse captures the changes of a table', src
+				USING ERRCODE = 'feature_not_supported',
+				      DETAIL = 'Changes are captured by triggers with transition tables, which a partitioned or foreign table, or a materialised view, does not offer.',
+				      HINT = 'Create the warehouse without incremental, or over a table (or a view of one table).';
+		END IF;
+		IF EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = base) THEN
+			RAISE EXCEPTION 'table "%" has inheritance children: an incremental warehouse cannot capture their changes', base
+				USING ERRCODE = 'feature_not_supported',
+				      HINT = 'Create the warehouse without incremental.';
+		END IF;
+		changes := format('%I.%I', nsp, prefix || 'changes');
+		claimed := format('%I.%I', nsp, prefix || 'claimed');
+		capture := format('%I.%I', nsp, prefix || 'capture');
+		-- the day of an order of the source (alias s) and of a captured row (t)
+		IF day_type = 'timestamptz'::regtype THEN
+			s_day_of := format('(s.%I AT TIME ZONE %L)::date', day_column, zone);
+			t_day_of := format('(t.%I AT TIME ZONE %L)::date', base_day, zone);
+			-- the range lets an index on the day column be used; a day in a
+			-- zone lies within a day either side of its UTC midnight
+			key_match := format('s.%1$I OPERATOR(pg_catalog.>=) ((k.day OPERATOR(pg_catalog.-) 1)::timestamp AT TIME ZONE %2$L)'
+			                    ' AND s.%1$I OPERATOR(pg_catalog.<=) ((k.day OPERATOR(pg_catalog.+) 2)::timestamp AT TIME ZONE %2$L)'
+			                    ' AND %3$s OPERATOR(pg_catalog.=) k.day', day_column, zone, s_day_of);
+		ELSIF day_type = 'timestamp'::regtype THEN
+			s_day_of := format('s.%I::date', day_column);
+			t_day_of := format('t.%I::date', base_day);
+			key_match := format('s.%1$I OPERATOR(pg_catalog.>=) k.day::timestamp'
+			                    ' AND s.%1$I OPERATOR(pg_catalog.<=) (k.day OPERATOR(pg_catalog.+) 1)::timestamp'
+			                    ' AND %2$s OPERATOR(pg_catalog.=) k.day', day_column, s_day_of);
+		ELSE
+			s_day_of := format('s.%I', day_column);
+			t_day_of := format('t.%I', base_day);
+			key_match := format('s.%I OPERATOR(pg_catalog.=) k.day', day_column);
+		END IF;
+		key_match := format('s.%I %s k.seller_id AND %s', seller_column, seller_eq, key_match);
+		-- the (seller, day) rows of the keys logged in %1$s, recomputed from
+		-- the source; a key with a NULL (TRUNCATE logs one) recomputes all
+		recompute := $q$
+		SELECT s.%2$I AS seller_id, %3$s AS day, @extschema@.odr_agg(s.%4$I) AS summary
+		FROM %5$s AS s
+		WHERE EXISTS (SELECT FROM %1$s AS f WHERE f.seller_id IS NULL OR f.day IS NULL)
+		GROUP BY 1, 2
+		UNION ALL
+		SELECT s.%2$I, %3$s, @extschema@.odr_agg(s.%4$I)
+		FROM (SELECT DISTINCT c.seller_id, c.day FROM %1$s AS c) AS k
+		JOIN %5$s AS s ON %6$s
+		WHERE NOT EXISTS (SELECT FROM %1$s AS f WHERE f.seller_id IS NULL OR f.day IS NULL)
+		GROUP BY 1, 2$q$;
+	END IF;
+
 	-- per (seller, day) summaries
+	IF incremental THEN
+		EXECUTE format($q$
+			CREATE TABLE %s AS
+			SELECT %I AS seller_id, %s AS day, @extschema@.odr_agg(%I) AS summary
+			FROM %s GROUP BY 1, 2 ORDER BY 1, 2$q$, daily, seller_column, day_of, defects_column, src);
+	ELSE
 	EXECUTE format($q$
 		CREATE MATERIALIZED VIEW %s AS
 		SELECT %I AS seller_id, %s AS day, @extschema@.odr_agg(%I) AS summary
 		FROM %s GROUP BY 1, 2 ORDER BY 1, 2$q$, daily, seller_column, day_of, defects_column, src);
+	END IF;
 	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, day)', prefix || 'daily_key', daily);
 	EXECUTE format('CREATE INDEX %I ON %s (day)', prefix || 'daily_day', daily);
+	IF incremental THEN
+		EXECUTE format('COMMENT ON TABLE %s IS %L', daily,
+			format('odr: one odr_summary per seller and day of %s, kept by odr_refresh_warehouse(%L) from the changes logged in %s', src, daily, changes));
+	ELSE
 	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', daily,
 		format('odr: one odr_summary per seller and day of %s (REFRESH MATERIALIZED VIEW CONCURRENTLY works)', src));
+	END IF;
 	RETURN NEXT daily::regclass;
 
 	-- the per-day summaries rolled up by run of days in the same month-end
 	-- windows (odr_assessment_segment): about 25 rows per seller and year
 	-- instead of one per day with orders, and the same month-end results
 	EXECUTE format($q$
-		CREATE MATERIALIZED VIEW %s AS
+		CREATE %s %s AS
 		SELECT seller_id, @extschema@.odr_assessment_segment(day, %s) AS segment,
 		       min(day) AS first_day, max(day) AS last_day, @extschema@.odr_rollup(summary) AS summary
-		FROM %s GROUP BY 1, 2 ORDER BY 1, 3$q$, segments, window_days, daily);
+		FROM %s GROUP BY 1, 2 ORDER BY 1, 3$q$,
+		CASE WHEN incremental THEN 'TABLE' ELSE 'MATERIALIZED VIEW' END, segments, window_days, daily);
 	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, first_day)', prefix || 'segments_key', segments);
 	EXECUTE format('CREATE INDEX %I ON %s (first_day)', prefix || 'segments_first_day', segments);
 	EXECUTE format('CREATE INDEX %I ON %s (last_day)', prefix || 'segments_last_day', segments);
+	IF incremental THEN
+		EXECUTE format('COMMENT ON TABLE %s IS %L', segments,
+			format('odr: the summaries of %s rolled up per seller and run of days in the same %s-day month-end windows (odr_assessment_segment), kept by odr_refresh_warehouse(%L) with %s',
+			       daily, window_days, daily, daily));
+	ELSE
 	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', segments,
 		format('odr: the summaries of %s rolled up per seller and run of days in the same %s-day month-end windows (odr_assessment_segment); refresh it after %s, or refresh both with odr_refresh_warehouse(%L)',
 		       daily, window_days, daily, daily));
+	END IF;
 	RETURN NEXT segments::regclass;
 
 	-- month-end assessments: every seller at every month end after its first
@@ -1015,10 +1150,130 @@ BEGIN
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'projection',
 		'odr: as of the last day of data, each seller''s current month-end result next to the projection for the coming month end (A2, M2)');
 	RETURN NEXT format('%I.%I', nsp, prefix || 'projection')::regclass;
+
+	IF NOT incremental THEN
+		RETURN;
+	END IF;
+
+	-- the change log: the (seller, day) keys that writes to the table have
+	-- touched since the last refresh; (NULL, NULL) after a TRUNCATE
+	EXECUTE format('CREATE TABLE %s AS SELECT seller_id, day FROM %s WITH NO DATA', changes, daily);
+	EXECUTE format('COMMENT ON TABLE %s IS %L', changes,
+		format('odr: the (seller, day) keys of %s that writes to %s touched since the last odr_refresh_warehouse(%L); a key with a NULL rebuilds everything', daily, base, daily));
+	RETURN NEXT changes::regclass;
+	-- the keys a refresh is applying (empty outside one)
+	EXECUTE format('CREATE UNLOGGED TABLE %s AS SELECT seller_id, day FROM %s WITH NO DATA', claimed, daily);
+	EXECUTE format('ALTER TABLE %s ADD COLUMN window_days integer NOT NULL DEFAULT %s', claimed, window_days);
+	EXECUTE format('COMMENT ON TABLE %s IS %L', claimed,
+		format('odr: the keys of %s that odr_refresh_warehouse(%L) is applying; empty outside a refresh', changes, daily));
+	RETURN NEXT claimed::regclass;
+
+	-- the keys being applied, recomputed from the source
+	EXECUTE format('CREATE VIEW %I.%I AS %s', nsp, prefix || 'recomputed', format(recompute, claimed, seller_column, s_day_of, defects_column, src, key_match));
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'recomputed',
+		format('odr: the rows of %s for the keys in %s, recomputed from %s (what a refresh writes)', daily, claimed, src));
+	RETURN NEXT format('%I.%I', nsp, prefix || 'recomputed')::regclass;
+
+	-- fresh without a refresh: the stored rows whose keys were not touched,
+	-- and the touched ones recomputed from the source
+	EXECUTE format($q$
+		CREATE VIEW %1$I.%2$I AS
+		SELECT d.seller_id, d.day, d.summary
+		FROM %3$s AS d
+		WHERE NOT EXISTS (SELECT FROM %4$s AS f WHERE f.seller_id IS NULL OR f.day IS NULL)
+		  AND NOT EXISTS (SELECT FROM %4$s AS c WHERE c.seller_id %5$s d.seller_id AND c.day OPERATOR(pg_catalog.=) d.day)
+		UNION ALL
+		%6$s$q$, nsp, prefix || 'daily_live', daily, changes, seller_eq, format(recompute, changes, seller_column, s_day_of, defects_column, src, key_match));
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'daily_live',
+		format('odr: %s as a refresh would make it now: the stored rows untouched since the last refresh and the touched (seller, day) rows recomputed from %s (a cost that grows with the unrefreshed changes)', daily, src));
+	RETURN NEXT format('%I.%I', nsp, prefix || 'daily_live')::regclass;
+
+	-- the current results without a refresh: each seller's rolling window
+	-- ending on the last day of data, and its last month end
+	EXECUTE format($q$
+		CREATE VIEW %1$I.%2$I AS
+		SELECT w.as_of, x.seller_id, x.summary,
+		       @extschema@.odr_orders(x.summary) AS orders, @extschema@.odr_defective(x.summary) AS defective,
+		       @extschema@.odr_rate(x.summary) AS odr, %8$s AS tier,
+		       w.month_end, x.month_end_summary,
+		       @extschema@.odr_orders(x.month_end_summary) AS month_end_orders,
+		       @extschema@.odr_defective(x.month_end_summary) AS month_end_defective,
+		       @extschema@.odr_rate(x.month_end_summary) AS month_end_odr, %9$s AS month_end_tier
+		FROM (SELECT l.as_of, @extschema@.odr_last_assessment(l.as_of) AS month_end
+		      FROM (SELECT pg_catalog.max(u.day) AS as_of
+		            FROM ((SELECT d.day FROM %3$s AS d
+		                   WHERE d.day IS NOT NULL
+		                     AND NOT EXISTS (SELECT FROM %4$s AS f WHERE f.seller_id IS NULL OR f.day IS NULL)
+		                     AND NOT EXISTS (SELECT FROM %4$s AS c WHERE c.seller_id %5$s d.seller_id AND c.day OPERATOR(pg_catalog.=) d.day)
+		                   ORDER BY d.day DESC LIMIT 1)
+		                  UNION ALL
+		                  SELECT r.day FROM (%6$s) AS r) AS u) AS l) AS w,
+		     LATERAL (SELECT v.seller_id,
+		                     COALESCE(@extschema@.odr_rollup(v.summary) FILTER (
+		                         WHERE v.day OPERATOR(pg_catalog.>=) (w.as_of OPERATOR(pg_catalog.-) %7$s)),
+		                         '()'::@extschema@.odr_summary) AS summary,
+		                     COALESCE(@extschema@.odr_rollup(v.summary) FILTER (
+		                         WHERE v.day OPERATOR(pg_catalog.>=) (w.month_end OPERATOR(pg_catalog.-) %7$s)
+		                           AND v.day OPERATOR(pg_catalog.<=) w.month_end),
+		                         '()'::@extschema@.odr_summary) AS month_end_summary
+		              FROM %1$I.%10$I AS v
+		              WHERE v.day OPERATOR(pg_catalog.>=) (w.month_end OPERATOR(pg_catalog.-) %7$s)
+		                AND v.day OPERATOR(pg_catalog.<=) w.as_of
+		              GROUP BY v.seller_id) AS x$q$,
+		nsp, prefix || 'now', daily, changes, seller_eq, format(recompute, changes, seller_column, s_day_of, defects_column, src, key_match), window_days - 1,
+		format(tier_of, 'x.summary'), format(tier_of, 'x.month_end_summary'), prefix || 'daily_live');
+	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'now',
+		format('odr: without a refresh, each seller with an order in either window: its rolling %s-day result ending on the last day of data (as_of) and its result at the last month end on or before it, including the changes not yet refreshed', window_days));
+	RETURN NEXT format('%I.%I', nsp, prefix || 'now')::regclass;
+
+	-- the capture: statement-level triggers with transition tables log the
+	-- keys of the old and new rows (a row moved to another seller or day
+	-- touches both); it runs as whoever writes, so it is pinned to
+	-- pg_catalog and names everything by schema
+	EXECUTE format($q$
+		CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS %2$L$q$,
+		capture, format($body$
+BEGIN
+	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
+		INSERT INTO %1$s (seller_id, day) SELECT DISTINCT t.%2$I, %3$s FROM odr_new AS t;
+	ELSIF TG_OP OPERATOR(pg_catalog.=) 'UPDATE' THEN
+		INSERT INTO %1$s (seller_id, day) SELECT t.%2$I, %3$s FROM odr_old AS t UNION SELECT t.%2$I, %3$s FROM odr_new AS t;
+	ELSIF TG_OP OPERATOR(pg_catalog.=) 'DELETE' THEN
+		INSERT INTO %1$s (seller_id, day) SELECT DISTINCT t.%2$I, %3$s FROM odr_old AS t;
+	ELSE
+		INSERT INTO %1$s (seller_id, day) VALUES (NULL, NULL);
+	END IF;
+	RETURN NULL;
+END
+$body$, changes, base_seller, t_day_of));
+	EXECUTE format('COMMENT ON FUNCTION %s() IS %L', capture,
+		format('odr: logs into %s the (seller, day) keys that a write to %s touches (trigger of %s)', changes, base, daily));
+	EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS odr_new FOR EACH STATEMENT EXECUTE FUNCTION %s()',
+		prefix || 'capture_insert', base, capture);
+	EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %s REFERENCING OLD TABLE AS odr_old NEW TABLE AS odr_new FOR EACH STATEMENT EXECUTE FUNCTION %s()',
+		prefix || 'capture_update', base, capture);
+	EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %s REFERENCING OLD TABLE AS odr_old FOR EACH STATEMENT EXECUTE FUNCTION %s()',
+		prefix || 'capture_delete', base, capture);
+	EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION %s()',
+		prefix || 'capture_truncate', base, capture);
+	FOREACH q IN ARRAY ARRAY['insert', 'update', 'delete', 'truncate'] LOOP
+		EXECUTE format('COMMENT ON TRIGGER %I ON %s IS %L', prefix || 'capture_' || q, base,
+			format('odr: logs the keys a %s touches into %s', upper(q), changes));
+	END LOOP;
+	-- whoever may write the table may log its keys (the capture runs as the writer)
+	FOR grantee IN
+		SELECT DISTINCT a.grantee
+		FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) AS a
+		WHERE c.oid = base AND a.privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')
+		  AND a.grantee <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user)
+	LOOP
+		EXECUTE format('GRANT INSERT ON %s TO %s', changes,
+			CASE WHEN grantee = 0 THEN 'PUBLIC' ELSE quote_ident((SELECT r.rolname FROM pg_roles r WHERE r.oid = grantee)) END);
+	END LOOP;
 END
 $fn$;
-COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text, text) IS
-	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) (a timestamptz day column is read in time_zone, by default the session''s TimeZone, fixed into the view), a materialised view <prefix>segments of those rolled up per run of days in the same month-end windows (both with unique indexes: REFRESH ... CONCURRENTLY works; odr_refresh_warehouse refreshes both in order), and the views <prefix>month_end (from the runs), <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection. Returns the objects created.';
+COMMENT ON FUNCTION odr_create_warehouse(regclass, name, name, name, text, integer, text, text, boolean) IS
+	'Create, in the schema of source, a materialised view <prefix>daily of one odr_summary per (seller, day) (a timestamptz day column is read in time_zone, by default the session''s TimeZone, fixed into the view), a materialised view <prefix>segments of those rolled up per run of days in the same month-end windows (both with unique indexes: REFRESH ... CONCURRENTLY works; odr_refresh_warehouse refreshes both in order), and the views <prefix>month_end (from the runs), <prefix>daily_history, <prefix>tier_changes, <prefix>scorecard and <prefix>projection. With incremental => true, <prefix>daily and <prefix>segments are tables kept from the changes that triggers on the source''s table log in <prefix>changes (odr_refresh_warehouse recomputes only the touched rows), and <prefix>daily_live and <prefix>now read the current results without a refresh. Returns the objects created.';
 
 CREATE FUNCTION odr_refresh_warehouse(daily regclass, concurrently boolean DEFAULT true)
 RETURNS SETOF regclass
@@ -1027,6 +1282,19 @@ SET search_path = pg_catalog, pg_temp
 AS $fn$
 DECLARE
 	rel regclass;
+	seeds oid[] := ARRAY[daily::oid];
+	wh_owner oid;
+	nsp name;
+	pfx text;
+	segments regclass;
+	changes regclass;
+	claimed regclass;
+	recomputed regclass;
+	seller_base oid;
+	seller_eq text;
+	n_keys bigint;
+	rebuild boolean;
+	window_days integer;
 BEGIN
 	IF daily IS NULL THEN
 		RAISE EXCEPTION 'daily must not be NULL'
@@ -1036,10 +1304,109 @@ BEGIN
 	IF $2 IS NULL THEN  -- concurrently (a keyword in expressions)
 		RAISE EXCEPTION 'concurrently must not be NULL' USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	IF NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = daily AND c.relkind = 'm') THEN
+	-- an incremental warehouse (odr_create_warehouse(..., incremental =>
+	-- true)): daily is a table, and its other objects, all of daily's owner,
+	-- are named after it
+	SELECT c.relowner, n.nspname, left(c.relname, -5) INTO wh_owner, nsp, pfx
+	FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.oid = daily AND c.relkind = 'r' AND right(c.relname, 5) = 'daily';
+	IF wh_owner IS NOT NULL THEN
+		segments := to_regclass(format('%I.%I', nsp, pfx || 'segments'));
+		changes := to_regclass(format('%I.%I', nsp, pfx || 'changes'));
+		claimed := to_regclass(format('%I.%I', nsp, pfx || 'claimed'));
+		recomputed := to_regclass(format('%I.%I', nsp, pfx || 'recomputed'));
+		IF segments IS NULL OR changes IS NULL OR claimed IS NULL OR recomputed IS NULL
+		   OR EXISTS (SELECT 1 FROM pg_class c
+		              WHERE c.oid IN (segments, changes, claimed, recomputed)
+		                AND (c.relowner <> wh_owner OR c.relkind <> CASE WHEN c.oid = recomputed THEN 'v' ELSE 'r' END)) THEN
+			wh_owner := NULL;
+		END IF;
+	END IF;
+	IF wh_owner IS NULL AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = daily AND c.relkind = 'm') THEN
 		RAISE EXCEPTION '"%" is not a materialized view', daily
 			USING ERRCODE = 'wrong_object_type',
-			      HINT = 'Pass the <prefix>daily materialised view that odr_create_warehouse created.';
+			      DETAIL = 'Nor is it the <prefix>daily table of an incremental warehouse (with <prefix>segments, <prefix>changes, <prefix>claimed and <prefix>recomputed of the same owner).',
+			      HINT = 'Pass the <prefix>daily materialised view or table that odr_create_warehouse created.';
+	END IF;
+	IF wh_owner IS NOT NULL THEN
+		-- The refresh reads the source (a view, perhaps, and the seller
+		-- type's equality) with the rights of the role that runs it: only the
+		-- owner may, so nobody runs the owner's code with rights of its own.
+		IF wh_owner <> (SELECT r.oid FROM pg_roles r WHERE r.rolname = current_user) THEN
+			RAISE EXCEPTION 'only the owner of "%" may refresh it', daily
+				USING ERRCODE = 'insufficient_privilege',
+				      DETAIL = 'An incremental refresh reads the source with the rights of the role that runs it.',
+				      HINT = format('Run it as %I, its owner (SET ROLE %I, or schedule the pg_cron job as %I).', pg_get_userbyid(wh_owner), pg_get_userbyid(wh_owner), pg_get_userbyid(wh_owner));
+		END IF;
+		-- one refresh at a time: a second one waits here, then takes only
+		-- what was logged after the first (readers and writers never wait)
+		EXECUTE format('LOCK TABLE %s IN EXCLUSIVE MODE', daily);
+		-- take the keys logged so far, and only those: a write that commits
+		-- from now on leaves its keys in the log for the next refresh
+		EXECUTE format('WITH c AS (DELETE FROM %s RETURNING seller_id, day) INSERT INTO %s (seller_id, day) SELECT DISTINCT c.seller_id, c.day FROM c',
+			changes, claimed);
+		EXECUTE format('SELECT count(*), bool_or(k.seller_id IS NULL OR k.day IS NULL), min(k.window_days) FROM %s AS k', claimed)
+			INTO n_keys, rebuild, window_days;
+		IF rebuild THEN
+			-- a TRUNCATE, or a row with a NULL seller or day: everything again
+			EXECUTE format('DELETE FROM %s', daily);
+			EXECUTE format('INSERT INTO %s (seller_id, day, summary) SELECT r.seller_id, r.day, r.summary FROM %s AS r ORDER BY 1, 2',
+				daily, recomputed);
+			EXECUTE format('DELETE FROM %s', segments);
+			EXECUTE format($q$
+				INSERT INTO %s (seller_id, segment, first_day, last_day, summary)
+				SELECT d.seller_id, @extschema@.odr_assessment_segment(d.day, %s),
+				       pg_catalog.min(d.day), pg_catalog.max(d.day), @extschema@.odr_rollup(d.summary)
+				FROM %s AS d GROUP BY 1, 2 ORDER BY 1, 3$q$, segments, window_days, daily);
+		ELSIF n_keys > 0 THEN
+			-- the sellers' equality, as odr_create_warehouse found it
+			SELECT a.atttypid INTO seller_base FROM pg_attribute a
+			WHERE a.attrelid = daily AND a.attname = 'seller_id' AND NOT a.attisdropped;
+			WHILE (SELECT t.typtype FROM pg_type t WHERE t.oid = seller_base) = 'd' LOOP
+				SELECT t.typbasetype INTO seller_base FROM pg_type t WHERE t.oid = seller_base;
+			END LOOP;
+			SELECT format('OPERATOR(%I.%s)', n.nspname, o.oprname) INTO seller_eq
+			FROM pg_opclass oc
+			JOIN pg_am am ON am.oid = oc.opcmethod AND am.amname = 'btree'
+			JOIN pg_amop ao ON ao.amopfamily = oc.opcfamily AND ao.amopstrategy = 3
+			                AND ao.amoplefttype = oc.opcintype AND ao.amoprighttype = oc.opcintype
+			JOIN pg_operator o ON o.oid = ao.amopopr
+			JOIN pg_namespace n ON n.oid = o.oprnamespace
+			WHERE oc.opcdefault
+			  AND (oc.opcintype = seller_base
+			       OR EXISTS (SELECT 1 FROM pg_cast k WHERE k.castsource = seller_base AND k.casttarget = oc.opcintype
+			                                          AND k.castmethod = 'b'))
+			ORDER BY oc.opcintype = seller_base DESC, oc.oid
+			LIMIT 1;
+			EXECUTE format('ANALYZE %s', claimed);
+			-- the touched (seller, day) rows, recomputed from the source
+			EXECUTE format($q$
+				DELETE FROM %s AS d USING %s AS k
+				WHERE d.seller_id %s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day$q$, daily, claimed, seller_eq);
+			EXECUTE format('INSERT INTO %s (seller_id, day, summary) SELECT r.seller_id, r.day, r.summary FROM %s AS r',
+				daily, recomputed);
+			-- the touched runs of days, rolled up again from daily
+			EXECUTE format($q$
+				DELETE FROM %1$s AS g
+				USING (SELECT DISTINCT k.seller_id, @extschema@.odr_assessment_segment(k.day, k.window_days) AS segment FROM %2$s AS k) AS k
+				WHERE g.seller_id %3$s k.seller_id
+				  AND g.first_day OPERATOR(pg_catalog.>=) pg_catalog.lower(k.segment)
+				  AND g.first_day OPERATOR(pg_catalog.<) pg_catalog.upper(k.segment)$q$, segments, claimed, seller_eq);
+			EXECUTE format($q$
+				INSERT INTO %1$s (seller_id, segment, first_day, last_day, summary)
+				SELECT d.seller_id, k.segment, pg_catalog.min(d.day), pg_catalog.max(d.day), @extschema@.odr_rollup(d.summary)
+				FROM (SELECT DISTINCT k.seller_id, @extschema@.odr_assessment_segment(k.day, k.window_days) AS segment FROM %2$s AS k) AS k
+				JOIN %4$s AS d ON d.seller_id %3$s k.seller_id
+				              AND d.day OPERATOR(pg_catalog.>=) pg_catalog.lower(k.segment)
+				              AND d.day OPERATOR(pg_catalog.<) pg_catalog.upper(k.segment)
+				GROUP BY d.seller_id, k.segment$q$, segments, claimed, seller_eq, daily);
+		END IF;
+		IF n_keys > 0 THEN
+			EXECUTE format('TRUNCATE %s', claimed);
+		END IF;
+		RETURN NEXT daily;
+		RETURN NEXT segments;
+		seeds := seeds || segments::oid;
 	END IF;
 	-- A warehouse made before 0.4.0 from a timestamptz column casts it with
 	-- ::date, date(timestamptz), whose day follows the refreshing session's
@@ -1057,10 +1424,11 @@ BEGIN
 	-- warehouse's own objects: those of daily's owner (odr_create_warehouse
 	-- makes every object of a warehouse as one role).  A view or materialised
 	-- view another role builds on top is neither refreshed nor followed: it
-	-- can neither break this refresh nor ride along with it.
+	-- can neither break this refresh nor ride along with it.  (An incremental
+	-- warehouse: what is built on its daily and segments tables.)
 	FOR rel IN
 		WITH RECURSIVE dep(oid, depth) AS (
-			SELECT daily::oid, 0
+			SELECT s.oid, 0 FROM unnest(seeds) AS s(oid)
 			UNION
 			SELECT r.ev_class, dep.depth + 1
 			FROM dep
@@ -1080,8 +1448,9 @@ BEGIN
 	END LOOP;
 END
 $fn$;
+
 COMMENT ON FUNCTION odr_refresh_warehouse(regclass, boolean) IS
-	'Refresh a warehouse: the per-day materialised view daily, then every materialised view of daily''s owner built on it (<prefix>segments and the owner''s own), in dependency order, CONCURRENTLY by default so readers are never blocked; views of other roles are neither followed nor refreshed. Returns the views refreshed, in order.';
+	'Refresh a warehouse: the per-day materialised view daily, then every materialised view of daily''s owner built on it (<prefix>segments and the owner''s own), in dependency order, CONCURRENTLY by default so readers are never blocked; views of other roles are neither followed nor refreshed. For an incremental warehouse (daily a table; only its owner may refresh it), recompute only the (seller, day) rows and runs touched by the changes logged since the last refresh, one refresh at a time. Returns the relations refreshed, in order.';
 
 -- ---------------------------------------------------------------------
 -- Assessing at many dates in one pass (A1, A2)

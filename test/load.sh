@@ -12,7 +12,9 @@
 #   1. test/load/specs/refresh.spec (isolationtester, deterministic): two
 #      REFRESH ... CONCURRENTLY queue on the view's lock, readers and
 #      inserters do not wait, no deadlock, no order lost across an open
-#      transaction;
+#      transaction; test/load/specs/incremental.spec: the same for an
+#      incremental warehouse, plus writers committing while a refresh is
+#      under way and a rolled-back refresh;
 #   2. three pgbench runs at once, each for ODR_LOAD_SECONDS (default 30):
 #      - ODR_LOAD_CLIENTS (8) clients inserting orders (insert_one.sql: one
 #        order; insert_batch.sql: three in one transaction; random sellers
@@ -207,6 +209,13 @@ if "$isolation" --use-existing --dbname="$DB" --inputdir="$root/test/load" --out
 else
   tap 0 "isolation (test/load/specs/refresh.spec): concurrent refreshes queue on the view's lock, readers and inserters do not wait, no deadlock, nothing lost"
   { cat "$iso_out/run.log"; head -80 "$iso_out/regression.diffs" 2>/dev/null; } | diag
+fi
+mkdir -p "$iso_out/incremental"
+if "$isolation" --use-existing --dbname="$DB" --inputdir="$root/test/load" --outputdir="$iso_out/incremental" incremental >"$iso_out/incremental.log" 2>&1; then
+  tap 1 "isolation (test/load/specs/incremental.spec): incremental refreshes queue on the lock, writers committing during a refresh are kept for the next, a rolled-back refresh keeps the log, nothing counted twice"
+else
+  tap 0 "isolation (test/load/specs/incremental.spec): incremental refreshes queue on the lock, writers committing during a refresh are kept for the next, a rolled-back refresh keeps the log, nothing counted twice"
+  { cat "$iso_out/incremental.log"; head -80 "$iso_out/incremental/regression.diffs" 2>/dev/null; } | diag
 fi
 
 # --- the load -------------------------------------------------------------

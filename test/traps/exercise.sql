@@ -106,6 +106,52 @@ SELECT * FROM odr_refresh_warehouse('traptz_daily', concurrently => false);
 SELECT count(*), sum(orders) FROM trap_month_end;
 SELECT * FROM odr_check_shards();
 
+-- incremental warehouses: over the classifying view (date days, integer
+-- sellers) and over a table (timestamptz days in a zone, text sellers);
+-- writes of every kind (the generated capture runs on each), the
+-- fresh-without-a-refresh views, the refresh, every view
+SELECT count(*) FROM odr_create_warehouse('sample_classified', 'seller_id', 'finished_on', 'defects', prefix => 'trapi_',
+                                          incremental => true);
+SELECT count(*) FROM odr_create_warehouse('trap_orders_tz', 'seller', 'finished_at', 'defects', prefix => 'trapt_',
+                                          window_days => 30, time_zone => 'Asia/Shanghai', incremental => true);
+INSERT INTO sample_orders (order_id, seller_id, finished_on, feedback_stars, order_amount_usd, ship_deadline, shipped_at,
+                           escalated, ruled_against_seller, inr_dispute_closed)
+VALUES (99000002, 2, '2026-10-30', 2, 20, '2026-10-20 00:00+00', '2026-10-19 00:00+00', true, false, false);
+UPDATE sample_orders SET feedback_stars = 1 WHERE order_id % 97 = 0;
+UPDATE sample_orders SET seller_id = 3 WHERE order_id % 101 = 0;
+UPDATE sample_orders SET finished_on = finished_on - 7 WHERE order_id % 103 = 0;
+DELETE FROM sample_orders WHERE order_id % 107 = 0;
+INSERT INTO trap_orders_tz SELECT order_id + 90000000, seller, finished_at + interval '13 hours', defects FROM trap_orders_tz WHERE order_id % 50 = 0;
+UPDATE trap_orders_tz SET seller = 'shop-1' WHERE order_id % 89 = 0;
+UPDATE trap_orders_tz SET finished_at = finished_at - interval '20 hours' WHERE order_id % 83 = 0;
+DELETE FROM trap_orders_tz WHERE order_id % 79 = 0;
+COPY trap_orders_tz (order_id, seller, finished_at, defects) FROM stdin;
+99100001	shop-7	2026-10-31 16:30:00+00	{unshipped}
+99100002	shop-7	2026-10-31 15:30:00+00	{}
+\.
+SELECT count(*), sum(odr_orders(summary)) FROM trapi_daily_live;
+SELECT count(*), sum(orders), sum(month_end_orders) FROM trapi_now;
+SELECT count(*), sum(orders), sum(month_end_orders) FROM trapt_now;
+SELECT * FROM odr_refresh_warehouse('trapi_daily');
+SELECT * FROM odr_refresh_warehouse('trapt_daily');
+SELECT count(*) AS differ
+FROM ((TABLE trapi_daily EXCEPT ALL SELECT seller_id, finished_on, odr_agg(defects) FROM sample_classified GROUP BY 1, 2)
+      UNION ALL (SELECT seller_id, finished_on, odr_agg(defects) FROM sample_classified GROUP BY 1, 2 EXCEPT ALL TABLE trapi_daily)) x;
+SELECT count(*), sum(orders), sum(defective) FROM trapi_month_end;
+SELECT count(*), sum(orders) FROM trapi_daily_history;
+SELECT count(*) FROM trapi_tier_changes;
+SELECT count(*), sum(orders) FROM trapi_scorecard;
+SELECT count(*), sum(projected_orders) FROM trapi_projection;
+SELECT count(*), sum(orders) FROM trapt_month_end;
+SELECT count(*), sum(orders) FROM trapt_daily_history;
+TRUNCATE trap_orders_tz;
+INSERT INTO trap_orders_tz
+SELECT order_id, 'shop-' || seller_id, (finished_on + time '12:00') AT TIME ZONE 'Asia/Shanghai', defects FROM sample_classified;
+SELECT count(*), sum(orders) FROM trapt_now;
+SELECT * FROM odr_refresh_warehouse('trapt_daily');
+SELECT count(*), sum(orders) FROM trapt_month_end;
+SELECT count(*) FROM trapt_projection;
+
 -- 1688: every indicator form
 SELECT odr_in_response_hours('2026-10-01 02:00+00', 'Asia/Shanghai'),
        odr_shipped_on_time('2026-10-01 10:00+00', NULL, '2026-10-02 10:00+00'),

@@ -14,6 +14,10 @@
 # raw rows, and that odr_month_end equals the raw-rows month-end query
 # (odr_assessment_windows joined to the orders). pg_cron 1.4 runs jobs on
 # minute boundaries: the run takes about a minute.
+# The same for an incremental warehouse (prefix inc_, incremental => true)
+# on the same orders, with its own job refreshing inc_daily: after the new
+# orders and a late rating of old ones, inc_daily equals the raw rows and
+# inc_month_end equals odr_month_end.
 #
 # Runs as root (the cluster runs as postgres) or as an ordinary user; needs
 # PostgreSQL 15, postgresql-15-cron and odr installed. The cluster is
@@ -116,6 +120,7 @@ SELECT order_id, seller_id, finished_on,
                     unshipped => unshipped, arbitration => arbitration) AS defects
 FROM orders;
 SELECT odr_create_warehouse('classified', 'seller_id', 'finished_on', 'defects');
+SELECT odr_create_warehouse('classified', 'seller_id', 'finished_on', 'defects', prefix => 'inc_', incremental => true);
 SQL
 ); then
   bail "CREATE EXTENSION pg_cron, odr; sample orders; odr_create_warehouse(...)" "$err"
@@ -167,6 +172,9 @@ jobrow=$(q -F'|' -c "SELECT schedule, command, database, username, active FROM c
 [[ "$job" =~ ^[0-9]+$ ]] || bail "cron.schedule('odr-refresh', ...)" "$job"
 tap "$([ "$jobrow" = "* * * * *|SELECT odr_refresh_warehouse('odr_daily')|$DB|postgres|t" ] && echo 1)" \
   "job $job scheduled: $jobrow"
+incjob=$(q -c "SELECT cron.schedule('odr-refresh-incremental', '* * * * *', \$\$SELECT odr_refresh_warehouse('inc_daily')\$\$)" 2>&1)
+[[ "$incjob" =~ ^[0-9]+$ ]] || bail "cron.schedule('odr-refresh-incremental', ...)" "$incjob"
+tap 1 "job $incjob scheduled for the incremental warehouse: odr_refresh_warehouse('inc_daily')"
 
 # --- new orders, away from a minute boundary ----------------------------
 # (the job starts on the minute and takes well under a second here: between
@@ -188,6 +196,7 @@ INSERT INTO orders
 SELECT 200000 + g, 1 + g % 10, date '2026-07-01' + g % 92,
        CASE WHEN g % 3 = 0 THEN 1 END, CASE WHEN g % 5 = 0 THEN 2 END, false, g % 40 = 0
 FROM generate_series(1, 400) AS g;
+UPDATE orders SET feedback_stars = 1 WHERE order_id % 101 = 0;
 SELECT count(*), to_char(clock_timestamp(), 'YYYY-MM-DD HH24:MI:SS.US+00') FROM orders;
 SELECT coalesce(sum(odr_orders(summary)), 0), count(*) FILTER (WHERE seller_id = 99) FROM odr_daily;
 SQL
@@ -213,6 +222,17 @@ waited=$(($(date +%s) - start))
 tap "$([ "$daily_orders" = "$total" ] && [ "${daily_new:-0}" -gt 0 ] 2>/dev/null && echo 1)" \
   "without a manual refresh, odr_daily has the new orders after ${waited} s (limit $wait_max s): $daily_orders orders, $daily_new days of the new seller"
 
+# the incremental warehouse's job, likewise
+start=$(date +%s)
+while :; do
+  inc_orders=$(q -c "SELECT coalesce(sum(odr_orders(summary)), 0) FROM inc_daily" 2>&1)
+  [ "$inc_orders" = "$total" ] && break
+  [ $(($(date +%s) - start)) -ge "$wait_max" ] && break
+  sleep 2
+done
+tap "$([ "$inc_orders" = "$total" ] && echo 1)" \
+  "without a manual refresh, inc_daily (incremental) has the new orders after $(($(date +%s) - start)) s more: $inc_orders orders"
+
 # --- the job ran, and succeeded -----------------------------------------
 runs=$(q -F' ' -c "SELECT count(*) FILTER (WHERE status = 'succeeded' AND end_time >= '$inserted_at'),
                           count(*) FILTER (WHERE status = 'failed'), count(*)
@@ -234,9 +254,18 @@ res=$(q -F' ' -c "SELECT count(*), min(as_of), max(as_of), (SELECT max(as_of) FR
 tap "$([ "$res" = "3 2026-08-31 2026-10-31 2026-10-31" ] && echo 1)" \
   "after: odr_month_end has the new seller at 3 month ends, up to the new last one (count first last overall-last: $res)"
 
+res=$(q -F' ' -c "SELECT count(*) FILTER (WHERE status = 'succeeded'), count(*) FILTER (WHERE status = 'failed')
+                  FROM cron.job_run_details WHERE jobid = ${incjob:-0}" 2>&1)
+tap "$([ "${res% *}" -ge 1 ] 2>/dev/null && [ "${res#* }" = 0 ] && echo 1)" \
+  "cron.job_run_details of the incremental job: succeeded failed = $res"
+res=$(q -c "${daily_diff_sql//odr_daily/inc_daily}" 2>&1)
+tap "$(same "$res" && echo 1)" "after: inc_daily (incremental) equals the per-day recomputation from the raw rows, the late ratings included (view-raw raw-view rows: $res)"
+res=$(q -c "SELECT (SELECT count(*) FROM ((TABLE inc_month_end EXCEPT TABLE odr_month_end) UNION ALL (TABLE odr_month_end EXCEPT TABLE inc_month_end)) x) || ' ' || (SELECT count(*) FROM inc_changes)" 2>&1)
+tap "$([ "$res" = "0 0" ] && echo 1)" "after: inc_month_end equals odr_month_end, and the change log is empty (differing rows, logged keys: $res)"
+
 # --- unschedule ----------------------------------------------------------
-res=$(q -c "SELECT cron.unschedule('odr-refresh')" -c "SELECT count(*) FROM cron.job" 2>&1 | tr '\n' ' ')
-tap "$([ "$res" = "t 0 " ] && echo 1)" "cron.unschedule('odr-refresh'): job gone (unschedule, jobs left: $res)"
+res=$(q -c "SELECT cron.unschedule('odr-refresh')" -c "SELECT cron.unschedule('odr-refresh-incremental')" -c "SELECT count(*) FROM cron.job" 2>&1 | tr '\n' ' ')
+tap "$([ "$res" = "t t 0 " ] && echo 1)" "cron.unschedule('odr-refresh'), cron.unschedule('odr-refresh-incremental'): jobs gone (unschedule, jobs left: $res)"
 
 echo "1..$n"
 [ "$fails" -eq 0 ]

@@ -106,11 +106,7 @@ date_range(int64 first, int64 last, const char *what_first, const char *what_aft
 	upper.infinite = false;
 	upper.inclusive = false;
 	upper.lower = false;
-#if PG_VERSION_NUM >= 160000
-	return RangeTypePGetDatum(make_range(typcache, &lower, &upper, false, NULL));
-#else
-	return RangeTypePGetDatum(make_range(typcache, &lower, &upper, false));
-#endif
+	return RangeTypePGetDatum(odr_make_range(typcache, &lower, &upper, false));
 }
 
 /*

@@ -10,15 +10,8 @@
 
 #include "fmgr.h"
 
+#include "odr_compat.h"
 #include "odr_core.h"
-
-#if PG_VERSION_NUM < 140000
-#error "odr needs PostgreSQL 14 or newer"
-#endif
-
-#if PG_VERSION_NUM >= 160000
-#include "varatt.h"
-#endif
 
 /* odr_defects: 4 bytes, passed by value */
 #define DatumGetOdrDefects(X)		((OdrDefects) DatumGetUInt32(X))

@@ -20,12 +20,6 @@
 
 void		_PG_init(void);
 
-#if PG_VERSION_NUM >= 170000
-#define ODR_MY_LXID (MyProc->vxid.lxid)
-#else
-#define ODR_MY_LXID (MyProc->lxid)
-#endif
-
 static char *odr_default_policy = NULL;
 static char *odr_default_star_policy = NULL;
 
@@ -78,11 +72,7 @@ _PG_init(void)
 							   check_default_star_policy,
 							   NULL,
 							   NULL);
-#if PG_VERSION_NUM >= 150000
-	MarkGUCPrefixReserved("odr");
-#else
-	EmitWarningsOnPlaceholders("odr");
-#endif
+	odr_reserve_setting_prefix("odr");
 }
 
 /* What one call site keeps between calls of one query. */

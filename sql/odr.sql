@@ -1477,8 +1477,21 @@ CREATE TYPE odr_assessment AS (as_of date, summary odr_summary);
 COMMENT ON TYPE odr_assessment IS 'One assessment: the date it ends on and the summary of its window';
 -- postgres_fdw ships an expression to a server listing odr in "extensions"
 -- only when its result type belongs to odr; the implicit array type does not
--- unless it is added (then odr_agg_at / odr_rollup_at push down to shards)
-ALTER EXTENSION odr ADD TYPE odr_assessment[];
+-- unless it is added (then odr_agg_at / odr_rollup_at push down to shards).
+-- From PostgreSQL 17 on it joins odr with its element type by itself (and
+-- adding it again is an error), so it is added only when it is not a member.
+DO $do$
+BEGIN
+	IF NOT EXISTS (
+		SELECT FROM pg_catalog.pg_depend AS d
+		WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid
+		  AND d.objid OPERATOR(pg_catalog.=) '@extschema@.odr_assessment[]'::pg_catalog.regtype::pg_catalog.oid
+		  AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass::pg_catalog.oid
+		  AND d.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char") THEN
+		EXECUTE 'ALTER EXTENSION odr ADD TYPE @extschema@.odr_assessment[]';
+	END IF;
+END
+$do$;
 COMMENT ON TYPE odr_assessment[] IS 'Assessments in date order, as odr_agg_at and odr_rollup_at return them';
 
 CREATE FUNCTION odr_at_defects_transfn(internal, date, odr_defects, date[], integer) RETURNS internal

@@ -12,13 +12,21 @@
 # version's (make install put that one there, built from sql/odr.sql) and any
 # already there; releases_remove removes exactly the files it copied.  Run it
 # in the script's own shell (not in $(...)): it remembers them in a variable.
+#
+# From PostgreSQL 17 on, the array type of a type an extension creates joins
+# the extension by itself, and the frozen scripts' own
+#   ALTER EXTENSION odr ADD TYPE odr_assessment[];
+# then fails ("already a member"): on those majors that one line is left out
+# of the copies (the current install script asks pg_depend first). Nothing
+# else is changed.
 
 releases_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/upgrade/releases" && pwd)
 releases_copied=()
 
 releases_install() {
-  local ext current f dest
+  local ext current f dest major
   ext="$("${PG_CONFIG:-pg_config}" --sharedir)/extension"
+  major=$("${PG_CONFIG:-pg_config}" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
   current=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" "$releases_dir/../../../odr.control")
   if [ ! -w "$ext" ]; then
     echo "releases: cannot write to $ext (run as its owner, or use tools/private_pg.sh)" >&2
@@ -28,7 +36,11 @@ releases_install() {
     dest="$ext/$(basename "$f")"
     [ "$(basename "$f")" = "odr--$current.sql" ] && continue
     [ -e "$dest" ] && continue
-    cp "$f" "$dest"
+    if [ "$major" -ge 17 ]; then
+      sed '/^ALTER EXTENSION odr ADD TYPE odr_assessment\[\];$/d' "$f" >"$dest"
+    else
+      cp "$f" "$dest"
+    fi
     chmod 644 "$dest"
     releases_copied+=("$dest")
   done

@@ -71,7 +71,9 @@ SELECT err($q$SELECT odr_window('5874897-12-31', 1)$q$);
 SELECT err($q$SELECT odr_next_assessment('infinity')$q$);
 SELECT err($q$SELECT odr_last_assessment('-infinity')$q$);
 SELECT odr_next_assessment('5874897-12-15') AS last_month_end_there_is;
-SELECT err($q$SELECT * FROM odr_projection_windows('5874897-12-31')$q$);
+-- (the day after the last date there is: from PostgreSQL 18 on, date + 1 has
+-- its own range check, which may come first, so only the SQLSTATE is shown)
+SELECT left(err($q$SELECT * FROM odr_projection_windows('5874897-12-31')$q$), 6) AS day_after_last_date;
 SELECT err($q$SELECT * FROM odr_assessment_windows('2026-01-01', '2026-12-31', 0)$q$);
 SELECT err($q$SELECT odr_assessment_segment('2026-10-31', 0)$q$);
 SELECT err($q$SELECT odr_assessment_segment('2026-10-31', -90)$q$);

@@ -6,7 +6,8 @@ SELECT g AS id, g % 13 AS seller,
                     arbitration_seller_responsible => g % 82 = 0) AS d
 FROM generate_series(1, 100000) g;
 ANALYZE p_orders;
-SET work_mem = '4MB';  -- the plans shown below, whatever the server's setting
+SET work_mem = '4MB';  -- the plans checked below, whatever the server's setting
+\i test/regress/plan_nodes.sql
 SET max_parallel_workers_per_gather = 0;  -- the serial reference
 CREATE TEMP TABLE serial_result AS
 SELECT seller, odr_agg(d) AS s FROM p_orders GROUP BY seller;
@@ -15,16 +16,23 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT seller, odr_agg(d) FROM p_orders GROUP BY seller;
+-- (each plan: a partial aggregate in the workers, finalized in the leader)
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT seller, odr_agg(d) FROM p_orders GROUP BY seller$q$);
 SELECT count(*) AS sellers, count(*) FILTER (WHERE p.s = s.s) AS equal
 FROM (SELECT seller, odr_agg(d) AS s FROM p_orders GROUP BY seller) p
 JOIN serial_result s USING (seller);
-EXPLAIN (COSTS OFF) SELECT odr_agg(d) FROM p_orders;
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT odr_agg(d) FROM p_orders$q$);
 SELECT (SELECT odr_agg(d) FROM p_orders) = (SELECT s FROM serial_total) AS total_equal;
 -- rollup in parallel
 CREATE TABLE p_daily AS SELECT seller, id % 90 AS day, odr_agg(d) AS s FROM p_orders GROUP BY 1, 2;
 ANALYZE p_daily;
-EXPLAIN (COSTS OFF) SELECT odr_rollup(s) FROM p_daily;
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT odr_rollup(s) FROM p_daily$q$);
 SELECT (SELECT odr_rollup(s) FROM p_daily) = (SELECT s FROM serial_total) AS rollup_equal;
 -- odr_agg_at in parallel (issue #19): the same assessments as serially; every
 -- worker checks each row it reads against its group's first row, and the
@@ -46,18 +54,20 @@ SELECT seller, odr_agg_at(day, d, '{2026-03-31,2026-06-30}', 90) AS s,
        odr_agg_at(at, d, '{2026-03-31,2026-06-30}', 90, 'Asia/Shanghai') AS tz
 FROM p_timed GROUP BY seller;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF)
-SELECT seller, odr_agg_at(day, d, '{2026-03-31,2026-06-30}', 90),
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT seller, odr_agg_at(day, d, '{2026-03-31,2026-06-30}', 90),
        odr_agg_at(at, d, '{2026-03-31,2026-06-30}', 90, 'Asia/Shanghai')
-FROM p_timed GROUP BY seller;
+FROM p_timed GROUP BY seller$q$);
 SELECT count(*) AS sellers, count(*) FILTER (WHERE p.s = s.s AND p.tz = s.tz AND p.tz = p.s) AS equal
 FROM (SELECT seller, odr_agg_at(day, d, '{2026-03-31,2026-06-30}', 90) AS s,
              odr_agg_at(at, d, '{2026-03-31,2026-06-30}', 90, 'Asia/Shanghai') AS tz
       FROM p_timed GROUP BY seller) p
 JOIN serial_at s USING (seller);
 -- no rows in a parallel plan: NULL, as serially
-EXPLAIN (COSTS OFF)
-SELECT odr_agg_at(day, d, '{2026-03-31}', 90) FROM p_timed WHERE abs(id) < 0;
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT odr_agg_at(day, d, '{2026-03-31}', 90) FROM p_timed WHERE abs(id) < 0$q$);
 SELECT odr_agg_at(day, d, '{2026-03-31}', 90) IS NULL AS no_rows_null FROM p_timed WHERE abs(id) < 0;
 -- as_of, days or since_first_day that vary within a group: 22023 in the
 -- parallel plan (which of the two values a worker meets first varies: SQLSTATE only) ...
@@ -79,7 +89,10 @@ INSERT INTO p_parts SELECT p, g % 3, date '2026-01-01' + g % 60, '{}' FROM gener
 ANALYZE p_parts;
 CREATE TEMP TABLE p_parts_whole AS SELECT seller, odr_agg_at(day, d, '{2026-02-28}', 90) AS s FROM p_parts GROUP BY seller;
 SET enable_partitionwise_aggregate = on;
-EXPLAIN (COSTS OFF) SELECT seller, odr_agg_at(day, d, '{2026-02-28}', part) FROM p_parts GROUP BY seller;
+-- (one partial aggregate per partition, combined by one finalize)
+SELECT count(*) FILTER (WHERE node = 'Partial Aggregate') AS partial_aggregates,
+       count(*) FILTER (WHERE node = 'Finalize Aggregate') AS finalize_aggregates
+FROM pg_temp.plan_nodes($q$SELECT seller, odr_agg_at(day, d, '{2026-02-28}', part) FROM p_parts GROUP BY seller$q$);
 SELECT p_err($q$SELECT seller, odr_agg_at(day, d, '{2026-02-28}', part) FROM p_parts GROUP BY seller$q$) AS days_differ;
 SELECT p_err($q$SELECT seller, odr_agg_at(day, d, CASE part WHEN 30 THEN '{2026-02-28}'::date[] ELSE '{2026-01-31,2026-02-28}' END, 90) FROM p_parts GROUP BY seller$q$) AS as_of_differs;
 SELECT p_err($q$SELECT seller, odr_agg_at(day, d, '{2026-02-28}', 90, part = 30) FROM p_parts GROUP BY seller$q$) AS since_first_day_differs;
@@ -97,7 +110,9 @@ DROP FUNCTION p_err(text);
 INSERT INTO odr_policy (name, min_orders, excellent_below, good_below, pass_below)
 VALUES ('one_order', 1, 0.01, 0.02, 0.5);
 SET odr.default_policy = 'one_order';
-EXPLAIN (COSTS OFF) SELECT odr_tier(odr_summary_of(odr_classify(unshipped => id % 3 = 0))) AS t, count(*) FROM p_orders GROUP BY 1;
+-- (the workers compute odr_tier)
+SELECT bool_or(in_worker AND output LIKE '%odr_tier(%') AS tier_in_workers
+FROM pg_temp.plan_nodes($q$SELECT odr_tier(odr_summary_of(odr_classify(unshipped => id % 3 = 0))) AS t, count(*) FROM p_orders GROUP BY 1$q$);
 CREATE TEMP TABLE parallel_tiers AS
 SELECT odr_tier(odr_summary_of(odr_classify(unshipped => id % 3 = 0))) AS t, count(*) AS n FROM p_orders GROUP BY 1;
 SET max_parallel_workers_per_gather = 0;

@@ -1,6 +1,7 @@
 -- 1688 service stars: the order-based indicators S3, S5, S6, S7.
 -- Every expected value below is worked out by hand in the comment above it.
 SET timezone = 'UTC';
+\i test/regress/plan_nodes.sql
 
 -- ---------------------------------------------------------------------
 -- S3 on-time shipping, one order at a time (odr_shipped_on_time)
@@ -293,11 +294,12 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF)
-SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, timestamptz '2026-09-20'),
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, timestamptz '2026-09-20'),
        odr_quality_refund_rate(reason), odr_refund_hours(requested_at, completed_at, buyer_level),
        odr_dispute_rate(ruling)
-FROM s_par;
+FROM s_par$q$);
 SELECT p.s3 = s.s3 AS s3_equal, p.s5 = s.s5 AS s5_equal, p.s6 = s.s6 AS s6_equal, p.s7 = s.s7 AS s7_equal
 FROM (SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, timestamptz '2026-09-20') AS s3,
              odr_quality_refund_rate(reason) AS s5,
@@ -307,8 +309,9 @@ FROM (SELECT odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level
 -- the totals are not trivial: every indicator strictly between its extremes
 SELECT s3 > 0 AND s3 < 1 AS s3_between, s5 > 0 AND s5 < 1 AS s5_between, s6 > 0 AS s6_positive,
        s7 > 0 AND s7 < 1 AS s7_between FROM s_serial_total;
-EXPLAIN (COSTS OFF)
-SELECT seller, odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, 3.0) FROM s_par GROUP BY seller;
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT seller, odr_on_time_rate(paid_at, promised_ship_by, shipped_at, buyer_level, 3.0) FROM s_par GROUP BY seller$q$);
 SELECT count(*) AS sellers,
        count(*) FILTER (WHERE p.s3 = s.s3 AND p.s3w = s.s3w AND p.s5 = s.s5 AND p.s5l = s.s5l
                           AND p.s6 = s.s6 AND p.s6w = s.s6w AND p.s7 = s.s7) AS all_equal

@@ -3,6 +3,7 @@
 -- odr_in_response_hours).  Rule ids refer to shared/rules.md.
 SET timezone = 'UTC';
 SET extra_float_digits = 0;
+\i test/regress/plan_nodes.sql
 CREATE FUNCTION resp_err(q text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
 	EXECUTE q;
@@ -228,9 +229,10 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF)
-SELECT seller, odr_response_rate(buyer, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai')
-FROM resp_big GROUP BY seller;
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT seller, odr_response_rate(buyer, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai')
+FROM resp_big GROUP BY seller$q$);
 SELECT count(*) AS sellers,
        count(*) FILTER (WHERE p.rate = s.rate AND p.counted = s.counted AND p.answered = s.answered) AS equal,
        count(*) FILTER (WHERE s.rate > 0 AND s.rate < 1) AS partly_answered,
@@ -243,8 +245,9 @@ FROM (SELECT seller,
 JOIN resp_serial s USING (seller);
 -- one group over every row: each worker sees part of every conversation,
 -- the combine function joins them
-EXPLAIN (COSTS OFF)
-SELECT odr_response_counted(buyer, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai') FROM resp_big;
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT odr_response_counted(buyer, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai') FROM resp_big$q$);
 SELECT p.counted = s.counted AND p.answered = s.answered AS total_equal, s.counted > 0 AND s.answered > 0 AS not_empty
 FROM (SELECT odr_response_counted(buyer, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai') AS counted,
              odr_response_answered(buyer, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai') AS answered

@@ -2,6 +2,7 @@
 -- month-end assessments, daily history, tier changes, projection, report.
 -- Every result is checked against a recomputation from the raw rows.
 SET datestyle = ISO;
+\i test/regress/plan_nodes.sql
 CREATE TABLE wh_orders (
 	order_id bigint PRIMARY KEY,
 	seller_id int NOT NULL,
@@ -40,8 +41,9 @@ FULL JOIN (SELECT x.seller_id, a.as_of, a.summary
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
-EXPLAIN (COSTS OFF)
-SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM month_ends), 90) FROM odr_daily GROUP BY seller_id;
+SELECT bool_or(node = 'Partial Aggregate' AND in_worker) AS partial_in_workers,
+       bool_or(node = 'Finalize Aggregate' AND NOT in_worker) AS finalized_in_leader
+FROM pg_temp.plan_nodes($q$SELECT seller_id, odr_rollup_at(day, summary, (SELECT d FROM month_ends), 90) FROM odr_daily GROUP BY seller_id$q$);
 SELECT count(*) AS rows, count(*) FILTER (WHERE r.summary = a.summary) AS equal
 FROM raw_month_end r
 FULL JOIN (SELECT x.seller_id, a.as_of, a.summary

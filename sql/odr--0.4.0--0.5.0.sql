@@ -352,6 +352,8 @@ DECLARE
 	recompute text;
 	capture text;
 	grantee oid;
+	delta boolean;
+	live_sql text;
 BEGIN
 	IF window_days IS NULL OR window_days < 1 THEN
 		RAISE EXCEPTION 'window_days % is not a positive number of days', window_days
@@ -525,6 +527,12 @@ BEGIN
 				USING ERRCODE = 'feature_not_supported',
 				      HINT = 'Create the warehouse without incremental.';
 		END IF;
+		-- over a table, the log carries the summaries of the rows written
+		-- and removed (the table's verdicts); over a view, the keys only
+		delta := src_kind = 'r';
+		-- no write may commit between the first computation and the
+		-- capture: writers wait until the warehouse is made (readers do not)
+		EXECUTE format('LOCK TABLE %s IN SHARE ROW EXCLUSIVE MODE', base);
 		changes := format('%I.%I', nsp, prefix || 'changes');
 		claimed := format('%I.%I', nsp, prefix || 'claimed');
 		capture := format('%I.%I', nsp, prefix || 'capture');
@@ -707,27 +715,57 @@ BEGIN
 		RETURN;
 	END IF;
 
-	-- the change log: the (seller, day) keys that writes to the table have
-	-- touched since the last refresh; (NULL, NULL) after a TRUNCATE
-	EXECUTE format('CREATE TABLE %s AS SELECT seller_id, day FROM %s WITH NO DATA', changes, daily);
+	-- the change log.  Over a table (delta): per statement and (seller,
+	-- day), the summary of the rows written (plus) and of the rows removed
+	-- (minus), so that a refresh adds and subtracts them without reading the
+	-- table.  Over a view of a table: the (seller, day) keys touched, which a
+	-- refresh recomputes from the view.  A key with a NULL seller or day
+	-- (a TRUNCATE, a row without a seller, a day or a verdict) rebuilds all.
+	EXECUTE format('CREATE TABLE %s AS SELECT seller_id, day, summary AS plus, summary AS minus FROM %s WITH NO DATA',
+		changes, daily);
 	EXECUTE format('COMMENT ON TABLE %s IS %L', changes,
-		format('odr: the (seller, day) keys of %s that writes to %s touched since the last odr_refresh_warehouse(%L); a key with a NULL rebuilds everything', daily, base, daily));
+		CASE WHEN delta
+		     THEN format('odr: the changes to %s since the last odr_refresh_warehouse(%L): per statement and (seller, day), the summary of the orders written (plus) and removed (minus); a key with a NULL rebuilds everything', base, daily)
+		     ELSE format('odr: the (seller, day) keys of %s that writes to %s touched since the last odr_refresh_warehouse(%L), recomputed from %s; a key with a NULL rebuilds everything', daily, base, daily, src) END);
 	RETURN NEXT changes::regclass;
-	-- the keys a refresh is applying (empty outside one)
-	EXECUTE format('CREATE UNLOGGED TABLE %s AS SELECT seller_id, day FROM %s WITH NO DATA', claimed, daily);
+	-- the changes a refresh is applying (empty outside one)
+	EXECUTE format('CREATE UNLOGGED TABLE %s AS SELECT seller_id, day, plus, minus FROM %s WITH NO DATA', claimed, changes);
 	EXECUTE format('ALTER TABLE %s ADD COLUMN window_days integer NOT NULL DEFAULT %s', claimed, window_days);
 	EXECUTE format('COMMENT ON TABLE %s IS %L', claimed,
-		format('odr: the keys of %s that odr_refresh_warehouse(%L) is applying; empty outside a refresh', changes, daily));
+		format('odr: the changes of %s that odr_refresh_warehouse(%L) is applying; empty outside a refresh', changes, daily));
 	RETURN NEXT claimed::regclass;
 
-	-- the keys being applied, recomputed from the source
-	EXECUTE format('CREATE VIEW %I.%I AS %s', nsp, prefix || 'recomputed', format(recompute, claimed, seller_column, s_day_of, defects_column, src, key_match));
+	-- the keys being applied, recomputed from the source (and everything,
+	-- for a rebuild)
+	EXECUTE format('CREATE VIEW %I.%I AS %s', nsp, prefix || 'recomputed',
+		format(recompute, claimed, seller_column, s_day_of, defects_column, src, key_match));
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'recomputed',
-		format('odr: the rows of %s for the keys in %s, recomputed from %s (what a refresh writes)', daily, claimed, src));
+		format('odr: the rows of %s for the keys in %s recomputed from %s, or all of them when a key has a NULL (what a refresh writes)', daily, claimed, src));
 	RETURN NEXT format('%I.%I', nsp, prefix || 'recomputed')::regclass;
 
+	-- the touched (seller, day) rows as a refresh would make them now
+	IF delta THEN
+		live_sql := format($q$
+		SELECT x.seller_id, x.day, x.summary
+		FROM (SELECT k.seller_id, k.day,
+		             (COALESCE(d.summary, '()'::@extschema@.odr_summary) OPERATOR(@extschema@.+) COALESCE(k.plus, '()'::@extschema@.odr_summary))
+		               OPERATOR(@extschema@.-) COALESCE(k.minus, '()'::@extschema@.odr_summary) AS summary
+		      FROM (SELECT c.seller_id, c.day, @extschema@.odr_rollup(c.plus) AS plus, @extschema@.odr_rollup(c.minus) AS minus
+		            FROM %1$s AS c GROUP BY c.seller_id, c.day) AS k
+		      LEFT JOIN %2$s AS d ON d.seller_id %3$s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day
+		      WHERE NOT EXISTS (SELECT FROM %1$s AS f WHERE f.seller_id IS NULL OR f.day IS NULL)) AS x
+		WHERE @extschema@.odr_orders(x.summary) OPERATOR(pg_catalog.>) 0
+		UNION ALL
+		SELECT s.%4$I AS seller_id, %5$s AS day, @extschema@.odr_agg(s.%6$I) AS summary
+		FROM %7$s AS s
+		WHERE EXISTS (SELECT FROM %1$s AS f WHERE f.seller_id IS NULL OR f.day IS NULL)
+		GROUP BY 1, 2$q$, changes, daily, seller_eq, seller_column, s_day_of, defects_column, src);
+	ELSE
+		live_sql := format(recompute, changes, seller_column, s_day_of, defects_column, src, key_match);
+	END IF;
+
 	-- fresh without a refresh: the stored rows whose keys were not touched,
-	-- and the touched ones recomputed from the source
+	-- and the touched ones as a refresh would make them
 	EXECUTE format($q$
 		CREATE VIEW %1$I.%2$I AS
 		SELECT d.seller_id, d.day, d.summary
@@ -735,9 +773,10 @@ BEGIN
 		WHERE NOT EXISTS (SELECT FROM %4$s AS f WHERE f.seller_id IS NULL OR f.day IS NULL)
 		  AND NOT EXISTS (SELECT FROM %4$s AS c WHERE c.seller_id %5$s d.seller_id AND c.day OPERATOR(pg_catalog.=) d.day)
 		UNION ALL
-		%6$s$q$, nsp, prefix || 'daily_live', daily, changes, seller_eq, format(recompute, changes, seller_column, s_day_of, defects_column, src, key_match));
+		%6$s$q$, nsp, prefix || 'daily_live', daily, changes, seller_eq, live_sql);
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'daily_live',
-		format('odr: %s as a refresh would make it now: the stored rows untouched since the last refresh and the touched (seller, day) rows recomputed from %s (a cost that grows with the unrefreshed changes)', daily, src));
+		format('odr: %s as a refresh would make it now: the stored rows untouched since the last refresh and the touched (seller, day) rows %s (a cost that grows with the unrefreshed changes)',
+		       daily, CASE WHEN delta THEN format('with the changes logged in %s applied', changes) ELSE format('recomputed from %s', src) END));
 	RETURN NEXT format('%I.%I', nsp, prefix || 'daily_live')::regclass;
 
 	-- the current results without a refresh: each seller's rolling window
@@ -772,19 +811,38 @@ BEGIN
 		              WHERE v.day OPERATOR(pg_catalog.>=) (w.month_end OPERATOR(pg_catalog.-) %7$s)
 		                AND v.day OPERATOR(pg_catalog.<=) w.as_of
 		              GROUP BY v.seller_id) AS x$q$,
-		nsp, prefix || 'now', daily, changes, seller_eq, format(recompute, changes, seller_column, s_day_of, defects_column, src, key_match), window_days - 1,
+		nsp, prefix || 'now', daily, changes, seller_eq, live_sql, window_days - 1,
 		format(tier_of, 'x.summary'), format(tier_of, 'x.month_end_summary'), prefix || 'daily_live');
 	EXECUTE format('COMMENT ON VIEW %I.%I IS %L', nsp, prefix || 'now',
 		format('odr: without a refresh, each seller with an order in either window: its rolling %s-day result ending on the last day of data (as_of) and its result at the last month end on or before it, including the changes not yet refreshed', window_days));
 	RETURN NEXT format('%I.%I', nsp, prefix || 'now')::regclass;
 
 	-- the capture: statement-level triggers with transition tables log the
-	-- keys of the old and new rows (a row moved to another seller or day
-	-- touches both); it runs as whoever writes, so it is pinned to
-	-- pg_catalog and names everything by schema
-	EXECUTE format($q$
-		CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS %2$L$q$,
-		capture, format($body$
+	-- old and new rows (a row moved to another seller or day touches both);
+	-- it runs as whoever writes, so it is pinned to pg_catalog and names
+	-- everything by schema
+	IF delta THEN
+		q := format($body$
+BEGIN
+	IF TG_OP OPERATOR(pg_catalog.=) 'TRUNCATE' THEN
+		INSERT INTO %1$s (seller_id, day) VALUES (NULL, NULL);
+		RETURN NULL;
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.<>) 'DELETE' THEN
+		INSERT INTO %1$s (seller_id, day, plus)
+		SELECT CASE WHEN pg_catalog.bool_or(t.%4$I IS NULL) THEN NULL ELSE t.%2$I END, %3$s, @extschema@.odr_agg(t.%4$I)
+		FROM odr_new AS t GROUP BY t.%2$I, %3$s;
+	END IF;
+	IF TG_OP OPERATOR(pg_catalog.<>) 'INSERT' THEN
+		INSERT INTO %1$s (seller_id, day, minus)
+		SELECT CASE WHEN pg_catalog.bool_or(t.%4$I IS NULL) THEN NULL ELSE t.%2$I END, %3$s, @extschema@.odr_agg(t.%4$I)
+		FROM odr_old AS t GROUP BY t.%2$I, %3$s;
+	END IF;
+	RETURN NULL;
+END
+$body$, changes, base_seller, t_day_of, defects_column);
+	ELSE
+		q := format($body$
 BEGIN
 	IF TG_OP OPERATOR(pg_catalog.=) 'INSERT' THEN
 		INSERT INTO %1$s (seller_id, day) SELECT DISTINCT t.%2$I, %3$s FROM odr_new AS t;
@@ -797,7 +855,11 @@ BEGIN
 	END IF;
 	RETURN NULL;
 END
-$body$, changes, base_seller, t_day_of));
+$body$, changes, base_seller, t_day_of);
+	END IF;
+	EXECUTE format($q$
+		CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS %2$L$q$,
+		capture, q);
 	EXECUTE format('COMMENT ON FUNCTION %s() IS %L', capture,
 		format('odr: logs into %s the (seller, day) keys that a write to %s touches (trigger of %s)', changes, base, daily));
 	EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %s REFERENCING NEW TABLE AS odr_new FOR EACH STATEMENT EXECUTE FUNCTION %s()',
@@ -846,6 +908,7 @@ DECLARE
 	seller_eq text;
 	n_keys bigint;
 	rebuild boolean;
+	is_delta boolean;
 	window_days integer;
 	hashjoin text;
 	mergejoin text;
@@ -895,17 +958,34 @@ BEGIN
 		-- one refresh at a time: a second one waits here, then takes only
 		-- what was logged after the first (readers and writers never wait)
 		EXECUTE format('LOCK TABLE %s IN EXCLUSIVE MODE', daily);
-		-- take the keys logged so far, and only those: a write that commits
-		-- from now on leaves its keys in the log for the next refresh
-		EXECUTE format('WITH c AS (DELETE FROM %s RETURNING seller_id, day) INSERT INTO %s (seller_id, day) SELECT DISTINCT c.seller_id, c.day FROM c',
-			changes, claimed);
-		EXECUTE format('SELECT count(*), bool_or(k.seller_id IS NULL OR k.day IS NULL), min(k.window_days) FROM %s AS k', claimed)
-			INTO n_keys, rebuild, window_days;
+		EXECUTE format('SELECT EXISTS (SELECT FROM %s AS c WHERE c.seller_id IS NULL OR c.day IS NULL)', changes)
+			INTO rebuild;
+		IF NOT rebuild THEN
+			-- take the changes logged so far, and only those: a write that
+			-- commits from now on leaves its changes in the log for the next
+			-- refresh
+			EXECUTE format('WITH c AS (DELETE FROM %s RETURNING seller_id, day, plus, minus) INSERT INTO %s (seller_id, day, plus, minus) SELECT c.seller_id, c.day, c.plus, c.minus FROM c',
+				changes, claimed);
+			EXECUTE format('SELECT count(*), bool_or(k.seller_id IS NULL OR k.day IS NULL), bool_or(k.plus IS NOT NULL OR k.minus IS NOT NULL), min(k.window_days) FROM %s AS k', claimed)
+				INTO n_keys, rebuild, is_delta, window_days;
+			IF rebuild THEN
+				-- a rebuild logged just now: give the changes back
+				EXECUTE format('INSERT INTO %s (seller_id, day, plus, minus) SELECT k.seller_id, k.day, k.plus, k.minus FROM %s AS k',
+					changes, claimed);
+				EXECUTE format('TRUNCATE %s', claimed);
+			END IF;
+		END IF;
 		IF rebuild THEN
-			-- a TRUNCATE, or a row with a NULL seller or day: everything again
+			-- A TRUNCATE, or a row without a seller, a day or a verdict:
+			-- everything again, from the source.  The log is emptied by the
+			-- very statement that reads the source (one snapshot), so a write
+			-- committing meanwhile is either in both or in neither.
+			EXECUTE format('INSERT INTO %s (seller_id, day) VALUES (NULL, NULL)', claimed);
+			EXECUTE format('SELECT min(k.window_days) FROM %s AS k', claimed) INTO window_days;
+			n_keys := 1;
 			EXECUTE format('DELETE FROM %s', daily);
-			EXECUTE format('INSERT INTO %s (seller_id, day, summary) SELECT r.seller_id, r.day, r.summary FROM %s AS r ORDER BY 1, 2',
-				daily, recomputed);
+			EXECUTE format('WITH c AS (DELETE FROM %s RETURNING 1) INSERT INTO %s (seller_id, day, summary) SELECT r.seller_id, r.day, r.summary FROM %s AS r ORDER BY 1, 2',
+				changes, daily, recomputed);
 			EXECUTE format('DELETE FROM %s', segments);
 			EXECUTE format($q$
 				INSERT INTO %s (seller_id, segment, first_day, last_day, summary)
@@ -942,16 +1022,43 @@ BEGIN
 			mergejoin := current_setting('enable_mergejoin');
 			PERFORM set_config('enable_hashjoin', 'off', true);
 			PERFORM set_config('enable_mergejoin', 'off', true);
-			EXECUTE format($q$
-				DELETE FROM %s AS d USING %s AS k
-				WHERE d.seller_id %s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day$q$, daily, claimed, seller_eq);
-			PERFORM set_config('enable_hashjoin', hashjoin, true);
-			PERFORM set_config('enable_mergejoin', mergejoin, true);
-			-- the touched (seller, day) rows, recomputed from the source
-			EXECUTE format('INSERT INTO %s (seller_id, day, summary) SELECT r.seller_id, r.day, r.summary FROM %s AS r',
-				daily, recomputed);
-			PERFORM set_config('enable_hashjoin', 'off', true);
-			PERFORM set_config('enable_mergejoin', 'off', true);
+			IF is_delta THEN
+				-- each touched (seller, day) row plus what was written, minus
+				-- what was removed (a summary of orders adds and subtracts
+				-- exactly; a row left without orders goes)
+				EXECUTE format($q$
+					UPDATE %1$s AS d
+					SET summary = (d.summary OPERATOR(@extschema@.+) COALESCE(k.plus, '()'::@extschema@.odr_summary))
+					              OPERATOR(@extschema@.-) COALESCE(k.minus, '()'::@extschema@.odr_summary)
+					FROM (SELECT c.seller_id, c.day, @extschema@.odr_rollup(c.plus) AS plus, @extschema@.odr_rollup(c.minus) AS minus
+					      FROM %2$s AS c GROUP BY c.seller_id, c.day) AS k
+					WHERE d.seller_id %3$s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day$q$, daily, claimed, seller_eq);
+				EXECUTE format($q$
+					INSERT INTO %1$s (seller_id, day, summary)
+					SELECT x.seller_id, x.day, x.summary
+					FROM (SELECT k.seller_id, k.day,
+					             COALESCE(k.plus, '()'::@extschema@.odr_summary) OPERATOR(@extschema@.-) COALESCE(k.minus, '()'::@extschema@.odr_summary) AS summary
+					      FROM (SELECT c.seller_id, c.day, @extschema@.odr_rollup(c.plus) AS plus, @extschema@.odr_rollup(c.minus) AS minus
+					            FROM %2$s AS c GROUP BY c.seller_id, c.day) AS k
+					      WHERE NOT EXISTS (SELECT FROM %1$s AS d WHERE d.seller_id %3$s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day)
+					      OFFSET 0) AS x  -- subtract only for the keys without a row (no filter pushed below)
+					WHERE @extschema@.odr_orders(x.summary) OPERATOR(pg_catalog.>) 0$q$, daily, claimed, seller_eq);
+				EXECUTE format($q$
+					DELETE FROM %1$s AS d USING (SELECT DISTINCT c.seller_id, c.day FROM %2$s AS c) AS k
+					WHERE d.seller_id %3$s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day
+					  AND @extschema@.odr_orders(d.summary) OPERATOR(pg_catalog.=) 0$q$, daily, claimed, seller_eq);
+			ELSE
+				EXECUTE format($q$
+					DELETE FROM %s AS d USING %s AS k
+					WHERE d.seller_id %s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day$q$, daily, claimed, seller_eq);
+				PERFORM set_config('enable_hashjoin', hashjoin, true);
+				PERFORM set_config('enable_mergejoin', mergejoin, true);
+				-- the touched (seller, day) rows, recomputed from the source
+				EXECUTE format('INSERT INTO %s (seller_id, day, summary) SELECT r.seller_id, r.day, r.summary FROM %s AS r',
+					daily, recomputed);
+				PERFORM set_config('enable_hashjoin', 'off', true);
+				PERFORM set_config('enable_mergejoin', 'off', true);
+			END IF;
 			-- the touched runs of days, rolled up again from daily
 			EXECUTE format($q$
 				DELETE FROM %1$s AS g

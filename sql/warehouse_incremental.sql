@@ -211,7 +211,7 @@ SELECT count(*) AS rounds, count(*) FILTER (WHERE refreshed) AS refreshes,
        max(tz_orders) AS most_tz_orders, min(keys) > 0 AS keys_logged_every_round
 FROM pt_log;
 
--- COPY is captured like INSERT
+-- COPY is captured like INSERT, over a view (keys) and over a table (summaries)
 SELECT count(*) FROM odr_refresh_warehouse('pa_daily');
 COPY pt_orders (id, seller, finished_on, stars, unshipped, arb, note) FROM stdin;
 900001	3	2026-02-10	1	t	f	copy
@@ -219,6 +219,16 @@ COPY pt_orders (id, seller, finished_on, stars, unshipped, arb, note) FROM stdin
 900003	12	2026-05-01	2	f	t	copy
 \.
 SELECT * FROM pa_changes ORDER BY 1, 2;
+-- over a table, the log carries the summaries of what was written and
+-- removed (a refresh adds and subtracts them); over a view, the keys only
+SELECT count(*) FROM odr_refresh_warehouse('pb_daily');
+COPY pt_tz (id, seller, at, at_local, defects) FROM stdin;
+900001	s9	2026-03-01 17:00:00+00	2026-03-01 17:00:00	{unshipped}
+900002	s9	2026-03-01 15:00:00+00	2026-03-01 15:00:00	{}
+\.
+UPDATE pt_tz SET seller = 's8' WHERE id = 900002;
+SELECT seller_id, day, odr_orders(plus) AS plus_orders, odr_defective(plus) AS plus_defective,
+       odr_orders(minus) AS minus_orders FROM pb_changes ORDER BY 1, 2, 3, 5;
 SELECT pt_check_all('live');
 SELECT count(*) FROM odr_refresh_warehouse('pa_daily');
 SELECT count(*) FROM odr_refresh_warehouse('pb_daily');

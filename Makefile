@@ -8,6 +8,8 @@ OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o src/calendar.o sr
 OBJS += src/response_core.o src/response.o
 OBJS += src/indicators_core.o src/indicators.o
 OBJS += src/peers_core.o src/peers.o
+# The marketplace-neutral policy engine (issue 14): plain C, unit-tested alone.
+OBJS += src/engine/engine_core.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
@@ -43,7 +45,7 @@ include $(PGXS)
 # PGXS tracks no header dependencies: every object (and its JIT bitcode)
 # is rebuilt when a header of src/ changes, so no object keeps an old
 # layout of a shared struct (OdrError, OdrSummary, ...).
-$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h)
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/engine/*.h)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@

@@ -3115,3 +3115,99 @@ CREATE FUNCTION odr_explain(s odr_standing,
 	AS 'MODULE_PATHNAME', 'odr_explain_standing' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION odr_explain(odr_standing) IS
 	'Each standard (state met, failed or n_a) with each of its comparisons: metric, value, op, threshold, whether it applies and holds (NULL: not measured)';
+
+-- ---------------------------------------------------------------------
+-- per-day tallies and their roll-up (issue 14)
+-- ---------------------------------------------------------------------
+
+CREATE TYPE odr_tally;
+CREATE FUNCTION odr_tally_in(cstring) RETURNS odr_tally
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_tally_out(odr_tally) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_tally_recv(internal) RETURNS odr_tally
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION odr_tally_send(odr_tally) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE odr_tally (
+	INPUT = odr_tally_in,
+	OUTPUT = odr_tally_out,
+	RECEIVE = odr_tally_recv,
+	SEND = odr_tally_send,
+	INTERNALLENGTH = VARIABLE,
+	STORAGE = extended
+);
+COMMENT ON TYPE odr_tally IS
+	'The counters of a marketplace for one group and one day (issue 14): what a daily summary table stores; roll them up with odr_assess(t, marketplace, as_of). Text form v1: and hex';
+COMMENT ON FUNCTION odr_tally_in(cstring) IS 'Text input of odr_tally (v1: and hex; its counters are checked when rolled up)';
+COMMENT ON FUNCTION odr_tally_out(odr_tally) IS 'Text output of odr_tally';
+COMMENT ON FUNCTION odr_tally_recv(internal) IS 'Binary input of odr_tally (validating its header)';
+COMMENT ON FUNCTION odr_tally_send(odr_tally) IS 'Binary output of odr_tally';
+
+CREATE FUNCTION odr_tally_transfn(internal, odr_order, text, date) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tally_transfn(internal, odr_order, text, date) IS 'Support of odr_tally';
+CREATE FUNCTION odr_tally_combinefn(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tally_combinefn(internal, internal) IS 'Support of odr_tally (parallel)';
+CREATE FUNCTION odr_tally_serialfn(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tally_serialfn(internal) IS 'Support of odr_tally (parallel)';
+CREATE FUNCTION odr_tally_deserialfn(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tally_deserialfn(bytea, internal) IS 'Support of odr_tally (parallel)';
+CREATE FUNCTION odr_tally_finalfn(internal) RETURNS odr_tally
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tally_finalfn(internal) IS 'Support of odr_tally';
+CREATE AGGREGATE odr_tally(o odr_order, marketplace text, day date) (
+	SFUNC = odr_tally_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_tally_finalfn,
+	COMBINEFUNC = odr_tally_combinefn,
+	SERIALFUNC = odr_tally_serialfn,
+	DESERIALFUNC = odr_tally_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_tally(odr_order, text, date) IS
+	'Issue 14: the counters of a marketplace over orders, for one day: each counter counts an order when its date basis falls on day (feed each order once per distinct day: odr_order_tally_days); marketplace and day are the same for every row of a group';
+
+CREATE FUNCTION odr_order_tally_days(o odr_order) RETURNS SETOF date
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 2;
+COMMENT ON FUNCTION odr_order_tally_days(odr_order) IS
+	'The order''s distinct days over its date bases: the days whose tallies it goes into (odr_tally)';
+CREATE FUNCTION odr_tally_day(t odr_tally) RETURNS date
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tally_day(odr_tally) IS 'The day of a tally';
+CREATE FUNCTION odr_tally_bytes(t odr_tally) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_tally_bytes(odr_tally) IS 'The size of a tally, in bytes (its header, marketplace name and counters)';
+
+CREATE FUNCTION odr_assess_tally_transfn(internal, odr_tally, text, date) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_assess_tally_transfn(internal, odr_tally, text, date) IS 'Support of odr_assess over per-day tallies';
+CREATE AGGREGATE odr_assess(t odr_tally, marketplace text, as_of date) (
+	SFUNC = odr_assess_tally_transfn,
+	STYPE = internal,
+	FINALFUNC = odr_assess_finalfn,
+	COMBINEFUNC = odr_assess_combinefn,
+	SERIALFUNC = odr_assess_serialfn,
+	DESERIALFUNC = odr_assess_deserialfn,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE odr_assess(odr_tally, text, date) IS
+	'Issue 14: a seller''s standing from its per-day tallies (odr_tally), each merged into every window holding its day: the same standing as odr_assess over the raw orders';
+
+-- ---------------------------------------------------------------------
+-- the evaluation calendar of a marketplace
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_evaluations(marketplace text, "from" date, "to" date,
+	OUT evaluated_on date, OUT effective_from date, OUT effective_to date)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_evaluations(text, date, date) IS
+	'The marketplace''s evaluations from "from" to "to" (eBay M2.2: the 20th of each month, in effect from the 1st of the next month to the end of that month); at most 200 years';
+CREATE FUNCTION odr_next_evaluation(marketplace text, day date) RETURNS date
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_next_evaluation(text, date) IS
+	'The first evaluation strictly after day (M2.4: the projected level is odr_assess over the orders known on day, as of this date)';

@@ -1700,3 +1700,464 @@ odr_explain_standing(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Per-day tallies: odr_tally(o, marketplace, day) -> odr_tally, and    */
+/* the roll-up odr_assess(t, day, marketplace, as_of)                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct TallyState
+{
+	const Mkt  *m;
+	DateADT		day;
+	OdrTally	t;
+} TallyState;
+
+/*
+ * odr_tally body: version (1), name length (1), reserved (2), fingerprint
+ * (4, little-endian), day (4), the name, the tally's binary form.
+ */
+static bytea *
+tally_pack(const TallyState *st)
+{
+	StringInfoData s;
+	unsigned char buf[1024];
+	size_t		n;
+	int			len = strlen(st->m->name);
+	bytea	   *out;
+
+	initStringInfo(&s);
+	appendStringInfoChar(&s, 1);
+	appendStringInfoChar(&s, (char) len);
+	appendStringInfoChar(&s, 0);
+	appendStringInfoChar(&s, 0);
+	put_le(&s, st->m->fingerprint, 4);
+	put_le(&s, (uint32) st->day, 4);
+	appendBinaryStringInfo(&s, st->m->name, len);
+	n = odr_tally_encode(&st->m->def, &st->t, buf, sizeof(buf));
+	if (n > sizeof(buf))
+		elog(ERROR, "odr: a tally of %zu bytes", n);
+	appendBinaryStringInfo(&s, (const char *) buf, n);
+	out = palloc(VARHDRSZ + s.len);
+	SET_VARSIZE(out, VARHDRSZ + s.len);
+	memcpy(VARDATA(out), s.data, s.len);
+	return out;
+}
+
+static void
+tally_check(const unsigned char *p, Size len, int sqlstate)
+{
+	if (len < 12 || p[0] != 1 || p[1] == 0 || p[1] >= ODR_ENG_NAME_LEN || p[2] != 0 || p[3] != 0 ||
+		len < (Size) 12 + p[1] + 2)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("invalid odr_tally: bad header")));
+	{
+		DateADT		d = (DateADT) get_le(p + 8, 4);
+
+		if (!ORDER_DAY_OK(d))
+			ereport(ERROR,
+					(errcode(sqlstate),
+					 errmsg("invalid odr_tally: bad day")));
+	}
+}
+
+/* unpack into st (its marketplace from fcinfo's call site) */
+static void
+tally_unpack(FunctionCallInfo fcinfo, const unsigned char *p, Size len, TallyState *st, int sqlstate)
+{
+	OdrError	err;
+
+	tally_check(p, len, sqlstate);
+	st->m = marketplace_for(fcinfo, pnstrdup((const char *) p + 12, p[1]));
+	if (get_le(p + 4, 4) != st->m->fingerprint)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the tally was computed under another definition of marketplace \"%s\"", st->m->name),
+				 errhint("Tally again: its counters or windows changed since.")));
+	st->day = (DateADT) get_le(p + 8, 4);
+	if (odr_tally_decode(&st->m->def, p + 12 + p[1], len - 12 - p[1], &st->t, &err) != ODR_OK)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("invalid odr_tally: %s", err.message)));
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_transfn);
+Datum
+odr_tally_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	TallyState *st = PG_ARGISNULL(0) ? NULL : (TallyState *) PG_GETARG_POINTER(0);
+	OdrEngRow	row;
+	OdrError	err;
+	OdrStatus	rc;
+	DateADT		day;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "odr_tally_transfn called outside an aggregate");
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("day must not be NULL")));
+	day = PG_GETARG_DATEADT(3);
+	if (st == NULL)
+	{
+		const Mkt  *m = marketplace_arg(fcinfo, 2, "marketplace");
+
+		if (!ORDER_DAY_OK(day))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("day must be a finite date from 0001-01-01 on")));
+		st = MemoryContextAllocZero(aggcxt, sizeof(TallyState));
+		st->m = m;
+		st->day = day;
+		odr_tally_init(&m->def, &st->t);
+	}
+	else
+	{
+		char	   *name = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+
+		if (name == NULL || strcmp(name, st->m->name) != 0 || day != st->day)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("odr_tally: marketplace and day must be the same for every row of a group")));
+	}
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	order_row(PG_GETARG_ORDER_P(1), st->m, &row);
+	if ((rc = odr_tally_add_row(&st->m->def, &st->t, &row, day, day, &err)) != ODR_OK)
+		engine_fail(rc, &err);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_combinefn);
+Datum
+odr_tally_combinefn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	TallyState *a = PG_ARGISNULL(0) ? NULL : (TallyState *) PG_GETARG_POINTER(0);
+	TallyState *b = PG_ARGISNULL(1) ? NULL : (TallyState *) PG_GETARG_POINTER(1);
+	OdrError	err;
+	OdrStatus	rc;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "odr_tally_combinefn called outside an aggregate");
+	if (b == NULL)
+		PG_RETURN_POINTER(a);
+	if (a == NULL)
+	{
+		a = MemoryContextAlloc(aggcxt, sizeof(TallyState));
+		memcpy(a, b, sizeof(TallyState));
+		PG_RETURN_POINTER(a);
+	}
+	if (strcmp(a->m->name, b->m->name) != 0 || a->day != b->day || a->m->fingerprint != b->m->fingerprint)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("odr_tally: marketplace and day must be the same for every row of a group")));
+	if ((rc = odr_tally_merge(&a->m->def, &a->t, &b->t, &err)) != ODR_OK)
+		engine_fail(rc, &err);
+	PG_RETURN_POINTER(a);
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_serialfn);
+Datum
+odr_tally_serialfn(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(tally_pack((TallyState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_deserialfn);
+Datum
+odr_tally_deserialfn(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcxt;
+	TallyState *st;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "odr_tally_deserialfn called outside an aggregate");
+	st = MemoryContextAllocZero(aggcxt, sizeof(TallyState));
+	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), st,
+				 ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_finalfn);
+Datum
+odr_tally_finalfn(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(tally_pack((TallyState *) PG_GETARG_POINTER(0)));
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_out);
+Datum
+odr_tally_out(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+	Size		len = VARSIZE_ANY_EXHDR(b);
+	char	   *out = palloc(3 + 2 * len + 1);
+
+	memcpy(out, "v1:", 3);
+	hex_encode(VARDATA_ANY(b), len, out + 3);
+	out[3 + 2 * len] = '\0';
+	PG_RETURN_CSTRING(out);
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_in);
+Datum
+odr_tally_in(PG_FUNCTION_ARGS)
+{
+	const char *str = PG_GETARG_CSTRING(0);
+	Size		slen = strlen(str);
+	bytea	   *out;
+
+	if (slen < 3 || strncmp(str, "v1:", 3) != 0 || (slen - 3) % 2 != 0 ||
+		strspn(str + 3, "0123456789abcdefABCDEF") != slen - 3)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type odr_tally: \"%s\"", str),
+				 errdetail("Expected v1: and hexadecimal digits.")));
+	out = palloc(VARHDRSZ + (slen - 3) / 2);
+	SET_VARSIZE(out, VARHDRSZ + (slen - 3) / 2);
+	hex_decode(str + 3, slen - 3, VARDATA(out));
+	tally_check((unsigned char *) VARDATA(out), (slen - 3) / 2, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	PG_RETURN_POINTER(out);
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_send);
+Datum
+odr_tally_send(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BYTEA_P(PG_GETARG_BYTEA_P_COPY(0));
+}
+
+PG_FUNCTION_INFO_V1(odr_tally_recv);
+Datum
+odr_tally_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			n = buf->len - buf->cursor;
+	bytea	   *out = palloc(VARHDRSZ + n);
+
+	SET_VARSIZE(out, VARHDRSZ + n);
+	pq_copymsgbytes(buf, VARDATA(out), n);
+	tally_check((unsigned char *) VARDATA(out), n, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(out);
+}
+
+/* odr_tally_day(t) -> date */
+PG_FUNCTION_INFO_V1(odr_tally_day);
+Datum
+odr_tally_day(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	tally_check((unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), ERRCODE_INVALID_PARAMETER_VALUE);
+	PG_RETURN_DATEADT((DateADT) get_le((unsigned char *) VARDATA_ANY(b) + 8, 4));
+}
+
+/* odr_tally_size(t) -> integer: bytes of its binary form (the tally) */
+PG_FUNCTION_INFO_V1(odr_tally_bytes);
+Datum
+odr_tally_bytes(PG_FUNCTION_ARGS)
+{
+	bytea	   *b = PG_GETARG_BYTEA_PP(0);
+
+	PG_RETURN_INT32((int32) VARSIZE_ANY(b));
+}
+
+/* odr_assess(t odr_tally, marketplace, as_of): the roll-up transition;
+ * the tally's own day places it in the windows */
+PG_FUNCTION_INFO_V1(odr_assess_tally_transfn);
+Datum
+odr_assess_tally_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	AssessState *st = PG_ARGISNULL(0) ? NULL : (AssessState *) PG_GETARG_POINTER(0);
+	bytea	   *b;
+	TallyState	ts;
+	OdrError	err;
+	OdrStatus	rc;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "odr_assess_tally_transfn called outside an aggregate");
+	if (PG_ARGISNULL(3))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("as_of must not be NULL")));
+	if (st == NULL)
+		st = assess_new(aggcxt, marketplace_arg(fcinfo, 2, "marketplace"), PG_GETARG_DATEADT(3));
+	else
+	{
+		char	   *name = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+
+		if (name == NULL || strcmp(name, st->m->name) != 0 || PG_GETARG_DATEADT(3) != st->as_of)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("odr_assess: marketplace and as_of must be the same for every row of a group")));
+	}
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	b = PG_GETARG_BYTEA_PP(1);
+	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &ts,
+				 ERRCODE_INVALID_PARAMETER_VALUE);
+	if (ts.m->fingerprint != st->m->fingerprint || strcmp(ts.m->name, st->m->name) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the tally is of marketplace \"%s\", not \"%s\"", ts.m->name, st->m->name)));
+	for (int w = 0; w < st->m->def.nwindows; w++)
+		if (plain(&st->m->def.windows[w]) && ts.day >= st->first[w] && ts.day <= st->last[w] &&
+			(rc = odr_tally_merge(&st->m->def, &st->t[w], &ts.t, &err)) != ODR_OK)
+			engine_fail(rc, &err);
+	PG_RETURN_POINTER(st);
+}
+
+/* odr_order_tally_days(o) -> SETOF date: its distinct days (each order's
+ * contribution to per-day tallies: once per distinct day) */
+PG_FUNCTION_INFO_V1(odr_order_tally_days);
+Datum
+odr_order_tally_days(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	OrderV	   *o = PG_GETARG_ORDER_P(0);
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	for (int i = 0; i < o->nbases; i++)
+	{
+		int64		d = o->data[o->nvalues + i];
+		bool		seen = (d == ORDER_NO_DAY);
+		Datum		v;
+		bool		n = false;
+
+		for (int j = 0; j < i && !seen; j++)
+			seen = (o->data[o->nvalues + j] == d);
+		if (seen)
+			continue;
+		v = DateADTGetDatum((DateADT) d);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &v, &n);
+	}
+	return (Datum) 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The evaluation calendar                                              */
+/* ------------------------------------------------------------------ */
+
+static int32
+days_in_month(int y, int m)
+{
+	return day_tab[isleap(y)][m - 1];
+}
+
+static DateADT
+ymd(int y, int m, int d)
+{
+	return date2j(y, m, d) - POSTGRES_EPOCH_JDATE;
+}
+
+/* the first evaluation strictly after day d */
+static DateADT
+next_evaluation(const Mkt *m, DateADT d)
+{
+	int			y,
+				mo,
+				dd;
+
+	if (m->evaluated == MKT_DAILY)
+		return d + 1;
+	j2date(d + POSTGRES_EPOCH_JDATE, &y, &mo, &dd);
+	for (int k = 0; k < 2; k++)
+	{
+		int			target = m->evaluated == MKT_MONTH_END ? days_in_month(y, mo) : m->evaluation_day;
+
+		if (dd < target)
+			return ymd(y, mo, target);
+		dd = 0;
+		if (++mo > 12)
+		{
+			mo = 1;
+			y++;
+		}
+	}
+	pg_unreachable();
+	return d;
+}
+
+static DateADT
+effective_from(const Mkt *m, DateADT e)
+{
+	int			y,
+				mo,
+				dd;
+
+	switch (m->effective)
+	{
+		case MKT_SAME_DAY:
+			return e;
+		case MKT_NEXT_DAY:
+			return e + 1;
+		default:
+			j2date(e + POSTGRES_EPOCH_JDATE, &y, &mo, &dd);
+			return mo == 12 ? ymd(y + 1, 1, 1) : ymd(y, mo + 1, 1);
+	}
+}
+
+static DateADT
+calendar_day_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	DateADT		d = PG_GETARG_DATEADT(argno);
+
+	/* room for the next evaluation and its effective date */
+	if (DATE_NOT_FINITE(d) || d < ymd(1, 1, 1) || d > ymd(5874000, 1, 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite date from 0001-01-01 to 5874000-01-01", argname)));
+	return d;
+}
+
+/* odr_next_evaluation(marketplace, day) -> date (M2.4: the projection's
+ * evaluation) */
+PG_FUNCTION_INFO_V1(odr_next_evaluation);
+Datum
+odr_next_evaluation(PG_FUNCTION_ARGS)
+{
+	const Mkt  *m = marketplace_arg(fcinfo, 0, "marketplace");
+	DateADT		d = calendar_day_arg(fcinfo, 1, "day");
+
+	PG_RETURN_DATEADT(next_evaluation(m, d));
+}
+
+/* odr_evaluations(marketplace, from, to) -> (evaluated_on, effective_from,
+ * effective_to) */
+PG_FUNCTION_INFO_V1(odr_evaluations);
+Datum
+odr_evaluations(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const Mkt  *m;
+	DateADT		from,
+				to,
+				e;
+
+	m = marketplace_arg(fcinfo, 0, "marketplace");
+	from = calendar_day_arg(fcinfo, 1, "from");
+	to = calendar_day_arg(fcinfo, 2, "to");
+	if ((int64) to - from > 366 * 200)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("odr_evaluations covers at most 200 years")));
+	InitMaterializedSRF(fcinfo, 0);
+	for (e = next_evaluation(m, from - 1); e <= to; e = next_evaluation(m, e))
+	{
+		Datum		v[3];
+		bool		n[3] = {false, false, false};
+
+		v[0] = DateADTGetDatum(e);
+		v[1] = DateADTGetDatum(effective_from(m, e));
+		v[2] = DateADTGetDatum(effective_from(m, next_evaluation(m, e)) - 1);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+	}
+	return (Datum) 0;
+}
+

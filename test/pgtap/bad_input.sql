@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS odr;
 BEGIN;
-SELECT plan(18);
+SELECT plan(19);
 
 -- Bad input, everywhere (issue #6).  The inventory below names, for every
 -- function of odr, where its bad input is tested; a function added without
@@ -101,7 +101,15 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_standing_marketplace', 'strict; sql/marketplace.sql'), ('odr_standing_as_of', 'strict; sql/marketplace.sql'),
  ('odr_level', 'sql/marketplace.sql (a standing of an unknown marketplace)'), ('odr_level_rank', 'strict'),
  ('odr_deciding_standard', 'strict'), ('odr_metric_value', 'sql/marketplace.sql (unknown metric)'),
- ('odr_standing_metrics', 'strict'), ('odr_explain', 'strict');
+ ('odr_standing_metrics', 'strict'), ('odr_explain', 'strict'),
+ ('odr_tally_in', 'sql/marketplace_rollup.sql, this file (every prefix, mutations)'), ('odr_tally_out', 'output'),
+ ('odr_tally_recv', 'validating its header; binary COPY round trip in sql/marketplace_rollup.sql'), ('odr_tally_send', 'output'),
+ ('odr_tally', 'sql/marketplace_rollup.sql (NULL or infinite day, changing day or marketplace, another marketplace''s order)'),
+ ('odr_tally_transfn', 'support'), ('odr_tally_combinefn', 'support'), ('odr_tally_serialfn', 'support'),
+ ('odr_tally_deserialfn', 'support'), ('odr_tally_finalfn', 'support'), ('odr_assess_tally_transfn', 'support'),
+ ('odr_order_tally_days', 'strict'), ('odr_tally_day', 'strict'), ('odr_tally_bytes', 'strict'),
+ ('odr_evaluations', 'sql/marketplace_rollup.sql (unknown marketplace, infinite dates, more than 200 years)'),
+ ('odr_next_evaluation', 'sql/marketplace_rollup.sql');
 
 CREATE TEMP VIEW odr_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proisstrict, p.proretset, p.pronargs, p.proargtypes, p.prorettype
@@ -166,6 +174,8 @@ INSERT INTO rich VALUES
  ('odr_order', odr_amazon_order('2026-01-05', 'mfn', 1, 'open', true, '2026-01-06', '2026-01-07', buyer => 'b',
                                 promised_delivery_date => '2026-01-12', tracking_valid => true)::text),
  ('odr_order', odr_ebay_order('2026-01-05', 'b', 123.4567)::text),
+ ('odr_tally', (SELECT odr_tally(odr_ebay_order('2026-01-01', 'b' || g, g, CASE WHEN g % 5 = 0 THEN 'seller' END, g % 7 = 0), 'ebay', '2026-01-01')::text
+                FROM generate_series(1, 20) g)),
  ('odr_standing', (SELECT odr_assess(odr_ebay_order('2026-01-01'::date + g, 'b' || g % 3, g, CASE WHEN g % 5 = 0 THEN 'seller' END), 'ebay', '2026-03-20')::text
                    FROM generate_series(1, 90) g));
 CREATE TEMP TABLE prefix_outcomes AS
@@ -179,6 +189,8 @@ SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefi
           '22P02, ok', 'every prefix of an odr_order text parses and round-trips, or fails with 22P02');
 SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefix_outcomes WHERE typ = 'odr_standing'),
           '22P02, ok', 'every prefix of an odr_standing text parses and round-trips, or fails with 22P02');
+SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefix_outcomes WHERE typ = 'odr_tally'),
+          '22P02, ok', 'every prefix of an odr_tally text parses and round-trips, or fails with 22P02');
 -- mutations: each byte replaced by a troublesome character, 12 ways
 CREATE TEMP TABLE mutation_outcomes AS
 SELECT r.typ, pg_temp.parse(overlay(r.v PLACING c FROM i FOR 1), r.typ) AS outcome

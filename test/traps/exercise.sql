@@ -216,3 +216,11 @@ COMMIT;
 SELECT odr_level(odr_assess(odr_order('trap_market', ARRAY[date '2026-01-01' + g % 20], ARRAY[g % 10 = 0]), 'trap_market', '2026-01-31'))
 FROM generate_series(1, 100) g;
 DELETE FROM odr_marketplace WHERE name = 'trap_market';
+-- issue 14: per-day tallies, their roll-up, the calendar
+CREATE TEMP TABLE trap_daily AS
+SELECT seller, d, odr_tally(o, 'amazon', d) AS t FROM trap_amz, odr_order_tally_days(o) d GROUP BY seller, d;
+SELECT seller, odr_level(odr_assess(t, 'amazon', '2026-03-31')), max(odr_tally_day(t)), max(odr_tally_bytes(t)),
+       bool_and(t::text::odr_tally::text = t::text)
+FROM trap_daily GROUP BY seller ORDER BY seller;
+SELECT * FROM odr_evaluations('ebay', '2026-01-01', '2026-06-30');
+SELECT odr_next_evaluation('ebay', '2026-07-25'), odr_next_evaluation('amazon', '2026-07-25');

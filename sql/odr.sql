@@ -3211,3 +3211,21 @@ CREATE FUNCTION odr_next_evaluation(marketplace text, day date) RETURNS date
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION odr_next_evaluation(text, date) IS
 	'The first evaluation strictly after day (M2.4: the projected level is odr_assess over the orders known on day, as of this date)';
+
+-- ---------------------------------------------------------------------
+-- levels compared, and advice (issue 14)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_level_rank(marketplace text, level text) RETURNS integer
+	AS 'MODULE_PATHNAME', 'odr_level_rank_named' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_level_rank(text, text) IS 'The rank of a level of the marketplace (higher is better); 22023 for a level it does not have';
+CREATE FUNCTION odr_level_better(marketplace text, a text, b text) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'odr_level_better' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_level_better(text, text, text) IS 'Whether level a ranks above level b in the marketplace (top_rated above above_standard); 22023 for an unknown level';
+CREATE FUNCTION odr_advise(s odr_standing,
+	OUT level text, OUT standard text, OUT metric text, OUT op text, OUT threshold numeric, OUT value double precision,
+	OUT what text, OUT n bigint, OUT alternative text, OUT alternative_n bigint)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION odr_advise(odr_standing) IS
+	'What would lift the seller to the next better level, per comparison in the way, all else equal: what (more_orders, more_good_orders, fewer_defects, more_value, wait_days, unreachable, unknown, not_measured) and the least n; no row at the best level';

@@ -2161,3 +2161,136 @@ odr_evaluations(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Levels compared, and what would lift a seller                        */
+/* ------------------------------------------------------------------ */
+
+static const OdrLevelDef *
+level_arg(const Mkt *m, FunctionCallInfo fcinfo, int argno, const char *argname)
+{
+	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(argno));
+	StringInfoData s;
+
+	for (int i = 0; i < m->def.nlevels; i++)
+		if (strcmp(m->def.levels[i].name, name) == 0)
+			return &m->def.levels[i];
+	initStringInfo(&s);
+	for (int i = 0; i < m->def.nlevels; i++)
+		appendStringInfo(&s, "%s%s", i ? ", " : "", m->def.levels[i].name);
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid %s: \"%s\" is not a level of marketplace \"%s\"", argname, name, m->name),
+			 errhint("Its levels: %s.", s.data)));
+	return NULL;
+}
+
+/* odr_level_rank(marketplace, level) -> integer */
+PG_FUNCTION_INFO_V1(odr_level_rank_named);
+Datum
+odr_level_rank_named(PG_FUNCTION_ARGS)
+{
+	const Mkt  *m = marketplace_arg(fcinfo, 0, "marketplace");
+
+	PG_RETURN_INT32(level_arg(m, fcinfo, 1, "level")->rank);
+}
+
+/* odr_level_better(marketplace, a, b) -> boolean: a ranks above b */
+PG_FUNCTION_INFO_V1(odr_level_better);
+Datum
+odr_level_better(PG_FUNCTION_ARGS)
+{
+	const Mkt  *m = marketplace_arg(fcinfo, 0, "marketplace");
+
+	PG_RETURN_BOOL(level_arg(m, fcinfo, 1, "a")->rank > level_arg(m, fcinfo, 2, "b")->rank);
+}
+
+static const char *const advice_names[] = {
+	"none", "more_orders", "more_good_orders", "fewer_defects", "more_value", "wait_days",
+	"unreachable", "unknown"
+};
+
+/*
+ * odr_advise(s) -> (level, standard, metric, op, threshold, value, what, n,
+ * alternative, alternative_n): for the next better level (the lowest rank
+ * above the seller's), each comparison that keeps the seller from it: of
+ * an all_met level, those of its standards not met; otherwise those that
+ * failed in the standards of the seller's any_failed level.  what is
+ * more_orders, more_good_orders, fewer_defects, more_value, wait_days,
+ * unreachable, unknown, or not_measured (a standard with no data yet).
+ */
+PG_FUNCTION_INFO_V1(odr_advise);
+Datum
+odr_advise(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Reading    *r;
+	const OdrPolicyDef *p;
+	const OdrLevelDef *cur,
+			   *target = NULL;
+	uint32		sts = 0;
+	bool		need_met;
+
+	InitMaterializedSRF(fcinfo, 0);
+	r = read_standing(fcinfo, 0);
+	p = &r->st.m->def;
+	cur = &p->levels[r->ev.level];
+	for (int i = 0; i < p->nlevels; i++)
+		if (p->levels[i].rank > cur->rank && (target == NULL || p->levels[i].rank < target->rank))
+			target = &p->levels[i];
+	if (target == NULL)
+		return (Datum) 0;
+	need_met = (target->mode == ODR_LEVEL_ALL_MET);
+	if (need_met)
+		sts = target->standards;
+	else if (cur->mode == ODR_LEVEL_ANY_FAILED)
+		sts = cur->standards;
+	for (int s = 0; s < p->nstandards; s++)
+	{
+		if (!(sts & (UINT32_C(1) << s)))
+			continue;
+		if (need_met ? r->ev.standards[s] == ODR_MET : r->ev.standards[s] != ODR_FAILED)
+			continue;
+		for (int j = 0; j < p->standards[s].n; j++)
+		{
+			int			c = p->standards[s].first + j;
+			const OdrComparisonDef *cd = &p->comparisons[c];
+			const OdrComparisonResult *cr = &r->ev.comparisons[c];
+			OdrAdvice	adv;
+			OdrError	err;
+			OdrStatus	rc;
+			Datum		v[10];
+			bool		n[10] = {0};
+
+			if (!cr->applies)
+				continue;
+			v[0] = CStringGetTextDatum(target->name);
+			v[1] = CStringGetTextDatum(p->standards[s].name);
+			v[2] = CStringGetTextDatum(p->metrics[cd->metric].name);
+			v[3] = CStringGetTextDatum(cmp_ops[cd->op]);
+			v[4] = decimal_numeric(cd->threshold);
+			v[5] = Float8GetDatum(odr_rational_to_double(r->ev.metrics[cd->metric].value));
+			n[5] = !r->ev.metrics[cd->metric].measured;
+			if (cr->state == ODR_NA)
+			{
+				v[6] = CStringGetTextDatum("not_measured");
+				n[7] = n[8] = n[9] = true;
+			}
+			else if (cr->state == ODR_MET)
+				continue;
+			else
+			{
+				if ((rc = odr_comparison_advise(p, c, &r->ev, r->st.t, &adv, &err)) != ODR_OK)
+					engine_fail(rc, &err);
+				v[6] = CStringGetTextDatum(advice_names[adv.kind]);
+				v[7] = Int64GetDatum(adv.n);
+				n[7] = !(adv.kind >= ODR_ADVICE_MORE_ROWS && adv.kind <= ODR_ADVICE_WAIT_DAYS);
+				v[8] = CStringGetTextDatum(advice_names[adv.alternative_kind]);
+				n[8] = adv.alternative_kind == ODR_ADVICE_NONE;
+				v[9] = Int64GetDatum(adv.alternative_n);
+				n[9] = !(adv.alternative_kind >= ODR_ADVICE_MORE_ROWS && adv.alternative_kind <= ODR_ADVICE_WAIT_DAYS);
+			}
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
+		}
+	}
+	return (Datum) 0;
+}

@@ -99,7 +99,8 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_assess_transfn', 'support'), ('odr_assess_combinefn', 'support'), ('odr_assess_serialfn', 'support'),
  ('odr_assess_deserialfn', 'support'), ('odr_assess_finalfn', 'support'),
  ('odr_standing_marketplace', 'strict; sql/marketplace.sql'), ('odr_standing_as_of', 'strict; sql/marketplace.sql'),
- ('odr_level', 'sql/marketplace.sql (a standing of an unknown marketplace)'), ('odr_level_rank', 'strict'),
+ ('odr_level', 'sql/marketplace.sql (a standing of an unknown marketplace)'),
+ ('odr_level_rank', 'of a standing: strict; of a marketplace''s level: sql/marketplace_advise.sql (unknown level)'),
  ('odr_deciding_standard', 'strict'), ('odr_metric_value', 'sql/marketplace.sql (unknown metric)'),
  ('odr_standing_metrics', 'strict'), ('odr_explain', 'strict'),
  ('odr_tally_in', 'sql/marketplace_rollup.sql, this file (every prefix, mutations)'), ('odr_tally_out', 'output'),
@@ -109,7 +110,8 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_tally_deserialfn', 'support'), ('odr_tally_finalfn', 'support'), ('odr_assess_tally_transfn', 'support'),
  ('odr_order_tally_days', 'strict'), ('odr_tally_day', 'strict'), ('odr_tally_bytes', 'strict'),
  ('odr_evaluations', 'sql/marketplace_rollup.sql (unknown marketplace, infinite dates, more than 200 years)'),
- ('odr_next_evaluation', 'sql/marketplace_rollup.sql');
+ ('odr_next_evaluation', 'sql/marketplace_rollup.sql'),
+ ('odr_level_better', 'sql/marketplace_advise.sql (unknown level, unknown marketplace)'), ('odr_advise', 'strict; sql/marketplace_advise.sql');
 
 CREATE TEMP VIEW odr_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proisstrict, p.proretset, p.pronargs, p.proargtypes, p.prorettype

@@ -224,3 +224,7 @@ SELECT seller, odr_level(odr_assess(t, 'amazon', '2026-03-31')), max(odr_tally_d
 FROM trap_daily GROUP BY seller ORDER BY seller;
 SELECT * FROM odr_evaluations('ebay', '2026-01-01', '2026-06-30');
 SELECT odr_next_evaluation('ebay', '2026-07-25'), odr_next_evaluation('amazon', '2026-07-25');
+-- issue 14: levels compared, advice
+SELECT odr_level_rank('ebay', 'top_rated'), odr_level_better('ebay', 'top_rated', 'above_standard');
+SELECT a.* FROM (SELECT seller, odr_assess(o, 'amazon', '2026-03-31') AS s FROM trap_amz GROUP BY seller) q, odr_advise(q.s) a
+ORDER BY q.seller, a.standard, a.metric;

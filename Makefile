@@ -38,6 +38,7 @@ EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/
 EXTRA_CLEAN += test/unit/response_test
 EXTRA_CLEAN += test/unit/indicators_test
 EXTRA_CLEAN += test/unit/peers_test
+EXTRA_CLEAN += test/unit/engine_test
 
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -66,15 +67,20 @@ test/unit/core_test: test/unit/core_test.c test/unit/tap.h src/odr_core.c src/od
 test/unit/indicators_test: test/unit/indicators_test.c test/unit/tap.h src/indicators_core.c src/indicators_core.h src/odr_core.h src/odr_error.h
 	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/indicators_test.c src/indicators_core.c -lm
 
+# The policy engine (issue 14): M1 Amazon, M2 eBay, an A-like tier list.
+test/unit/engine_test: test/unit/engine_test.c test/unit/tap.h src/engine/engine_core.c src/engine/engine_core.h src/odr_core.c src/odr_core.h src/odr_error.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -Isrc/engine -o $@ test/unit/engine_test.c src/engine/engine_core.c src/odr_core.c -lm
+
 test/unit/peers_test: test/unit/peers_test.c test/unit/tap.h src/peers_core.c src/peers_core.h
 	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/peers_test.c src/peers_core.c -lm
 
 .PHONY: unit prove
-unit: test/unit/core_test test/unit/response_test test/unit/indicators_test test/unit/peers_test
+unit: test/unit/core_test test/unit/response_test test/unit/indicators_test test/unit/peers_test test/unit/engine_test
 	test/unit/core_test
 	test/unit/response_test
 	test/unit/indicators_test
 	test/unit/peers_test
+	test/unit/engine_test
 
 # S4 response rate core (plain C, TAP)
 test/unit/response_test: test/unit/response_test.c test/unit/tap.h src/response_core.c src/response_core.h src/odr_core.h src/odr_error.h

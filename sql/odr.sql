@@ -1020,10 +1020,12 @@ BEGIN
 		GROUP BY 1, 2$q$;
 	END IF;
 
-	-- per (seller, day) summaries
+	-- per (seller, day) summaries.  Incremental: a table whose pages keep a
+	-- tenth free, so that a refresh updates its rows in place (HOT: no new
+	-- index entries) rather than moving them
 	IF incremental THEN
 		EXECUTE format($q$
-			CREATE TABLE %s AS
+			CREATE TABLE %s WITH (fillfactor = 90) AS
 			SELECT %I AS seller_id, %s AS day, @extschema@.odr_agg(%I) AS summary
 			FROM %s GROUP BY 1, 2 ORDER BY 1, 2$q$, daily, seller_column, day_of, defects_column, src);
 	ELSE
@@ -1051,7 +1053,8 @@ BEGIN
 		SELECT seller_id, @extschema@.odr_assessment_segment(day, %s) AS segment,
 		       min(day) AS first_day, max(day) AS last_day, @extschema@.odr_rollup(summary) AS summary
 		FROM %s GROUP BY 1, 2 ORDER BY 1, 3$q$,
-		CASE WHEN incremental THEN 'TABLE' ELSE 'MATERIALIZED VIEW' END, segments, window_days, daily);
+		CASE WHEN incremental THEN 'TABLE' ELSE 'MATERIALIZED VIEW' END,
+		segments || CASE WHEN incremental THEN ' WITH (fillfactor = 90)' ELSE '' END, window_days, daily);
 	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, first_day)', prefix || 'segments_key', segments);
 	EXECUTE format('CREATE INDEX %I ON %s (first_day)', prefix || 'segments_first_day', segments);
 	EXECUTE format('CREATE INDEX %I ON %s (last_day)', prefix || 'segments_last_day', segments);
@@ -1411,10 +1414,20 @@ BEGIN
 		IF NOT rebuild THEN
 			-- take the changes logged so far, and only those: a write that
 			-- commits from now on leaves its changes in the log for the next
-			-- refresh
-			EXECUTE format('WITH c AS (DELETE FROM %s RETURNING seller_id, day, plus, minus) INSERT INTO %s (seller_id, day, plus, minus) SELECT c.seller_id, c.day, c.plus, c.minus FROM c',
-				changes, claimed);
-			EXECUTE format('SELECT count(*), bool_or(k.seller_id IS NULL OR k.day IS NULL), bool_or(k.plus IS NOT NULL OR k.minus IS NOT NULL), min(k.window_days) FROM %s AS k', claimed)
+			-- refresh.  They are claimed one row per key (the summaries of
+			-- all the statements that wrote it rolled up; over a view, the
+			-- key alone), so that every later step touches each key once.
+			EXECUTE format($q$
+				WITH c AS (DELETE FROM %1$s RETURNING seller_id, day, plus, minus),
+				     k AS (INSERT INTO %2$s (seller_id, day, plus, minus)
+				           SELECT c.seller_id, c.day,
+				                  CASE WHEN pg_catalog.count(c.plus) OPERATOR(pg_catalog.>) 0 THEN @extschema@.odr_rollup(c.plus) END,
+				                  CASE WHEN pg_catalog.count(c.minus) OPERATOR(pg_catalog.>) 0 THEN @extschema@.odr_rollup(c.minus) END
+				           FROM c GROUP BY c.seller_id, c.day
+				           RETURNING seller_id, day, plus, minus, window_days)
+				SELECT pg_catalog.count(*), pg_catalog.bool_or(k.seller_id IS NULL OR k.day IS NULL),
+				       pg_catalog.bool_or(k.plus IS NOT NULL OR k.minus IS NOT NULL), pg_catalog.min(k.window_days)
+				FROM k$q$, changes, claimed)
 				INTO n_keys, rebuild, is_delta, window_days;
 			IF rebuild THEN
 				-- a rebuild logged just now: give the changes back
@@ -1460,7 +1473,6 @@ BEGIN
 			                                          AND k.castmethod = 'b'))
 			ORDER BY oc.opcintype = seller_base DESC, oc.oid
 			LIMIT 1;
-			EXECUTE format('ANALYZE %s', claimed);
 			-- The warehouse's own rows are found through its unique indexes,
 			-- key by key: a hash or merge join would read the whole of daily
 			-- or segments, a cost that grows with the history, not with the
@@ -1471,31 +1483,72 @@ BEGIN
 			PERFORM set_config('enable_hashjoin', 'off', true);
 			PERFORM set_config('enable_mergejoin', 'off', true);
 			IF is_delta THEN
-				-- each touched (seller, day) row plus what was written, minus
-				-- what was removed (a summary of orders adds and subtracts
-				-- exactly; a row left without orders goes)
+				-- Each touched (seller, day) row, found once through the
+				-- unique index (in key order: the probes walk the index
+				-- forward): itself plus what was written, minus what was
+				-- removed (a summary of orders adds and subtracts exactly; a
+				-- key without a row starts from the empty summary).  In one
+				-- statement, by the row found: a row left without orders
+				-- goes, the others are updated, and a key without a row is
+				-- inserted.
 				EXECUTE format($q$
-					UPDATE %1$s AS d
-					SET summary = (d.summary OPERATOR(@extschema@.+) COALESCE(k.plus, '()'::@extschema@.odr_summary))
-					              OPERATOR(@extschema@.-) COALESCE(k.minus, '()'::@extschema@.odr_summary)
-					FROM (SELECT c.seller_id, c.day, @extschema@.odr_rollup(c.plus) AS plus, @extschema@.odr_rollup(c.minus) AS minus
-					      FROM %2$s AS c GROUP BY c.seller_id, c.day) AS k
-					WHERE d.seller_id %3$s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day$q$, daily, claimed, seller_eq);
-				EXECUTE format($q$
+					WITH k AS MATERIALIZED (
+					         SELECT c.seller_id, c.day, d.ctid AS tid,
+					                (COALESCE(d.summary, '()'::@extschema@.odr_summary) OPERATOR(@extschema@.+) COALESCE(c.plus, '()'::@extschema@.odr_summary))
+					                  OPERATOR(@extschema@.-) COALESCE(c.minus, '()'::@extschema@.odr_summary) AS summary
+					         FROM (SELECT c.seller_id, c.day, c.plus, c.minus FROM %2$s AS c ORDER BY c.seller_id, c.day) AS c
+					         LEFT JOIN %1$s AS d ON d.seller_id %3$s c.seller_id AND d.day OPERATOR(pg_catalog.=) c.day),
+					     u AS (UPDATE %1$s AS d SET summary = k.summary FROM k
+					           WHERE d.ctid OPERATOR(pg_catalog.=) k.tid AND @extschema@.odr_orders(k.summary) OPERATOR(pg_catalog.>) 0),
+					     x AS (DELETE FROM %1$s AS d USING k
+					           WHERE d.ctid OPERATOR(pg_catalog.=) k.tid AND @extschema@.odr_orders(k.summary) OPERATOR(pg_catalog.=) 0)
 					INSERT INTO %1$s (seller_id, day, summary)
-					SELECT x.seller_id, x.day, x.summary
-					FROM (SELECT k.seller_id, k.day,
-					             COALESCE(k.plus, '()'::@extschema@.odr_summary) OPERATOR(@extschema@.-) COALESCE(k.minus, '()'::@extschema@.odr_summary) AS summary
-					      FROM (SELECT c.seller_id, c.day, @extschema@.odr_rollup(c.plus) AS plus, @extschema@.odr_rollup(c.minus) AS minus
-					            FROM %2$s AS c GROUP BY c.seller_id, c.day) AS k
-					      WHERE NOT EXISTS (SELECT FROM %1$s AS d WHERE d.seller_id %3$s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day)
-					      OFFSET 0) AS x  -- subtract only for the keys without a row (no filter pushed below)
-					WHERE @extschema@.odr_orders(x.summary) OPERATOR(pg_catalog.>) 0$q$, daily, claimed, seller_eq);
+					SELECT k.seller_id, k.day, k.summary FROM k
+					WHERE k.tid IS NULL AND @extschema@.odr_orders(k.summary) OPERATOR(pg_catalog.>) 0$q$, daily, claimed, seller_eq);
+				-- Each touched run of days the same way: itself plus the
+				-- summaries written to its days, minus those removed (the
+				-- same sums as daily's).  Its first and last day are read
+				-- again from daily's index only where they may have moved: a
+				-- run that is new, or a touched day on or outside its ends.
 				EXECUTE format($q$
-					DELETE FROM %1$s AS d USING (SELECT DISTINCT c.seller_id, c.day FROM %2$s AS c) AS k
-					WHERE d.seller_id %3$s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day
-					  AND @extschema@.odr_orders(d.summary) OPERATOR(pg_catalog.=) 0$q$, daily, claimed, seller_eq);
+					WITH t AS MATERIALIZED (
+					         SELECT c.seller_id, @extschema@.odr_assessment_segment(c.day, c.window_days) AS segment,
+					                pg_catalog.min(c.day) AS first_touched, pg_catalog.max(c.day) AS last_touched,
+					                @extschema@.odr_rollup(c.plus) AS plus, @extschema@.odr_rollup(c.minus) AS minus
+					         FROM %2$s AS c GROUP BY 1, 2 ORDER BY 1, 2),
+					     g AS MATERIALIZED (
+					         SELECT t.seller_id, t.segment, s.ctid AS tid,
+					                (COALESCE(s.summary, '()'::@extschema@.odr_summary) OPERATOR(@extschema@.+) COALESCE(t.plus, '()'::@extschema@.odr_summary))
+					                  OPERATOR(@extschema@.-) COALESCE(t.minus, '()'::@extschema@.odr_summary) AS summary,
+					                CASE WHEN s.ctid IS NULL OR t.first_touched OPERATOR(pg_catalog.<=) s.first_day
+					                     THEN (SELECT d.day FROM %4$s AS d
+					                           WHERE d.seller_id %3$s t.seller_id
+					                             AND d.day OPERATOR(pg_catalog.>=) pg_catalog.lower(t.segment)
+					                             AND d.day OPERATOR(pg_catalog.<) pg_catalog.upper(t.segment)
+					                           ORDER BY d.day LIMIT 1)
+					                     ELSE s.first_day END AS first_day,
+					                CASE WHEN s.ctid IS NULL OR t.last_touched OPERATOR(pg_catalog.>=) s.last_day
+					                     THEN (SELECT d.day FROM %4$s AS d
+					                           WHERE d.seller_id %3$s t.seller_id
+					                             AND d.day OPERATOR(pg_catalog.>=) pg_catalog.lower(t.segment)
+					                             AND d.day OPERATOR(pg_catalog.<) pg_catalog.upper(t.segment)
+					                           ORDER BY d.day DESC LIMIT 1)
+					                     ELSE s.last_day END AS last_day
+					         FROM t
+					         LEFT JOIN %1$s AS s ON s.seller_id %3$s t.seller_id
+					                             AND s.first_day OPERATOR(pg_catalog.>=) pg_catalog.lower(t.segment)
+					                             AND s.first_day OPERATOR(pg_catalog.<) pg_catalog.upper(t.segment)),
+					     u AS (UPDATE %1$s AS s SET summary = g.summary, first_day = g.first_day, last_day = g.last_day FROM g
+					           WHERE s.ctid OPERATOR(pg_catalog.=) g.tid AND @extschema@.odr_orders(g.summary) OPERATOR(pg_catalog.>) 0),
+					     x AS (DELETE FROM %1$s AS s USING g
+					           WHERE s.ctid OPERATOR(pg_catalog.=) g.tid AND @extschema@.odr_orders(g.summary) OPERATOR(pg_catalog.=) 0)
+					INSERT INTO %1$s (seller_id, segment, first_day, last_day, summary)
+					SELECT g.seller_id, g.segment, g.first_day, g.last_day, g.summary FROM g
+					WHERE g.tid IS NULL AND @extschema@.odr_orders(g.summary) OPERATOR(pg_catalog.>) 0$q$, segments, claimed, seller_eq, daily);
 			ELSE
+				-- the planner needs to know how many keys it recomputes from
+				-- the source
+				EXECUTE format('ANALYZE %s', claimed);
 				EXECUTE format($q$
 					DELETE FROM %s AS d USING %s AS k
 					WHERE d.seller_id %s k.seller_id AND d.day OPERATOR(pg_catalog.=) k.day$q$, daily, claimed, seller_eq);
@@ -1506,22 +1559,22 @@ BEGIN
 					daily, recomputed);
 				PERFORM set_config('enable_hashjoin', 'off', true);
 				PERFORM set_config('enable_mergejoin', 'off', true);
+				-- the touched runs of days, rolled up again from daily
+				EXECUTE format($q$
+					DELETE FROM %1$s AS g
+					USING (SELECT DISTINCT k.seller_id, @extschema@.odr_assessment_segment(k.day, k.window_days) AS segment FROM %2$s AS k) AS k
+					WHERE g.seller_id %3$s k.seller_id
+					  AND g.first_day OPERATOR(pg_catalog.>=) pg_catalog.lower(k.segment)
+					  AND g.first_day OPERATOR(pg_catalog.<) pg_catalog.upper(k.segment)$q$, segments, claimed, seller_eq);
+				EXECUTE format($q$
+					INSERT INTO %1$s (seller_id, segment, first_day, last_day, summary)
+					SELECT d.seller_id, k.segment, pg_catalog.min(d.day), pg_catalog.max(d.day), @extschema@.odr_rollup(d.summary)
+					FROM (SELECT DISTINCT k.seller_id, @extschema@.odr_assessment_segment(k.day, k.window_days) AS segment FROM %2$s AS k) AS k
+					JOIN %4$s AS d ON d.seller_id %3$s k.seller_id
+					              AND d.day OPERATOR(pg_catalog.>=) pg_catalog.lower(k.segment)
+					              AND d.day OPERATOR(pg_catalog.<) pg_catalog.upper(k.segment)
+					GROUP BY d.seller_id, k.segment$q$, segments, claimed, seller_eq, daily);
 			END IF;
-			-- the touched runs of days, rolled up again from daily
-			EXECUTE format($q$
-				DELETE FROM %1$s AS g
-				USING (SELECT DISTINCT k.seller_id, @extschema@.odr_assessment_segment(k.day, k.window_days) AS segment FROM %2$s AS k) AS k
-				WHERE g.seller_id %3$s k.seller_id
-				  AND g.first_day OPERATOR(pg_catalog.>=) pg_catalog.lower(k.segment)
-				  AND g.first_day OPERATOR(pg_catalog.<) pg_catalog.upper(k.segment)$q$, segments, claimed, seller_eq);
-			EXECUTE format($q$
-				INSERT INTO %1$s (seller_id, segment, first_day, last_day, summary)
-				SELECT d.seller_id, k.segment, pg_catalog.min(d.day), pg_catalog.max(d.day), @extschema@.odr_rollup(d.summary)
-				FROM (SELECT DISTINCT k.seller_id, @extschema@.odr_assessment_segment(k.day, k.window_days) AS segment FROM %2$s AS k) AS k
-				JOIN %4$s AS d ON d.seller_id %3$s k.seller_id
-				              AND d.day OPERATOR(pg_catalog.>=) pg_catalog.lower(k.segment)
-				              AND d.day OPERATOR(pg_catalog.<) pg_catalog.upper(k.segment)
-				GROUP BY d.seller_id, k.segment$q$, segments, claimed, seller_eq, daily);
 			PERFORM set_config('enable_hashjoin', hashjoin, true);
 			PERFORM set_config('enable_mergejoin', mergejoin, true);
 		END IF;

@@ -112,7 +112,7 @@ rm -rf "$tmp/regress"
 mkdir -p "$tmp/regress" results   # the binary COPY round trips write to results/
 if make -s PG_CONFIG="${PG_CONFIG:-pg_config}" installcheck \
      REGRESS_OPTS="--use-existing --dbname=$walked --outputdir=$tmp/regress" >"$tmp/regress.log" 2>&1; then
-  ok "pg_regress suite passes unchanged on the updated database ($(grep -c '\.\.\. ok' "$tmp/regress.log") files)"
+  ok "pg_regress suite passes unchanged on the updated database ($(grep -cE '\.\.\. ok|^ok [0-9]+ +[-+] ' "$tmp/regress.log") files)"
 else
   notok "pg_regress suite on the updated database"
   sed 's/^/# /' "$tmp/regress/regression.diffs" 2>/dev/null | head -60 || sed 's/^/# /' "$tmp/regress.log"

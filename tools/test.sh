@@ -11,14 +11,28 @@
 #   6. pg_cron refreshing the warehouse (its own cluster, test/cron.sh),
 #   7. postgres_fdw shards: pushdown, equality with one node, odr_check_shards (test/shards.sh),
 #   8. load: pgbench inserts while the warehouse refreshes concurrently, 20 s (test/load.sh),
+#   9. the server under valgrind memcheck (tools/valgrind.sh),
+#  10. the Debian package: built, installed with apt, used and removed (test/deb.sh),
 # against a throwaway cluster (initdb in a temporary directory, a free port,
 # stopped and removed at the end). Ends with "N passed, N failed".
+#
+# The PostgreSQL is the one PG_CONFIG names, else /usr/lib/postgresql/PGVER
+# (PGVER 15 by default): PG_CONFIG=/usr/lib/postgresql/16/bin/pg_config
+# tools/test.sh runs the suite against 16. tools/matrix.sh runs it against
+# 15, 17 and 18. ODR_EXTRAS=0 leaves out fuzzing and valgrind (they check
+# odr's C code, whatever the server), ODR_DEB=0 the Debian package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ -n "${PG_CONFIG:-}" ] && [ -z "${PGVER:-}" ] && [ -x "$PG_CONFIG" ]; then
+  PGVER=$("$PG_CONFIG" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+fi
+export PGVER=${PGVER:-15}
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PGVER/bin/pg_config}
 tools/setup.sh
-export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/${PGVER:-15}/bin/pg_config}
 [ -x "$PG_CONFIG" ] || PG_CONFIG=$(command -v pg_config)
+echo "== PostgreSQL $("$PG_CONFIG" --version | awk '{print $2}') ($PG_CONFIG)"
+extras=${ODR_EXTRAS:-1}
 
 passed=0
 failed=0
@@ -45,9 +59,10 @@ tap() {
   count "$ok" "$bad"
 }
 
-# One version, everywhere: odr.control is the source; META.json must agree.
+# One version, everywhere: odr.control is the source; META.json and the
+# Debian package's version (debian/changelog) must agree.
 check_version() {
-  local version meta
+  local version meta deb
   version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" odr.control)
   meta=$(perl -MJSON::PP -e 'local $/; my $m = decode_json(<STDIN>);
     print join("\n", $m->{version}, map { $_->{version} } values %{$m->{provides}}), "\n"' <META.json | sort -u)
@@ -55,6 +70,12 @@ check_version() {
     echo "ok 1 - META.json and odr.control agree on version $version"
   else
     echo "not ok 1 - META.json versions ($meta) differ from odr.control ($version)"
+  fi
+  deb=$(sed -n '1s/^odr (\([^)-]*\)[^)]*).*/\1/p' debian/changelog)
+  if [ "$deb" = "$version" ]; then
+    echo "ok 2 - debian/changelog and odr.control agree on version $version"
+  else
+    echo "not ok 2 - debian/changelog's version ($deb) differs from odr.control ($version)"
   fi
 }
 tap "version" check_version
@@ -67,6 +88,8 @@ make -s PG_CONFIG="$PG_CONFIG" test/unit/indicators_test
 tap "unit tests of the 1688 indicators S3, S5, S6, S7 (plain C)" test/unit/indicators_test
 make -s PG_CONFIG="$PG_CONFIG" test/unit/peers_test
 tap "unit tests of the 1688 peer scores S2 (plain C)" test/unit/peers_test
+make -s PG_CONFIG="$PG_CONFIG" test/unit/engine_test
+tap "unit tests of the policy engine: M1 Amazon, M2 eBay (plain C)" test/unit/engine_test
 
 # a short libFuzzer pass over the core (make fuzz runs longer)
 fuzz_short() {
@@ -81,7 +104,11 @@ fuzz_short() {
     fi
   done
 }
-tap "fuzz (libFuzzer, short pass)" fuzz_short
+if [ "$extras" = 1 ]; then
+  tap "fuzz (libFuzzer, short pass)" fuzz_short
+else
+  echo "== fuzz: left out (ODR_EXTRAS=0)"
+fi
 
 dir=$(mktemp -d /tmp/odr-test.XXXXXX)
 trap 'tools/cluster.sh stop "$dir"' EXIT
@@ -93,7 +120,10 @@ regress() {
   rm -rf results regression.diffs regression.out
   local rc=0
   make -s PG_CONFIG="$PG_CONFIG" installcheck >"$dir/regress.log" 2>&1 || rc=$?
-  sed -n 's/^test \([a-z_]*\) .*\.\.\. ok.*/ok - pg_regress \1/p; s/^test \([a-z_]*\) .*\.\.\. FAILED.*/not ok - pg_regress \1/p' "$dir/regress.log"
+  # up to 15: "test classify ... ok"; from 16 on pg_regress speaks TAP:
+  # "ok 1         - classify   12 ms"
+  sed -n 's/^test \([a-z_]*\) .*\.\.\. ok.*/ok - pg_regress \1/p; s/^test \([a-z_]*\) .*\.\.\. FAILED.*/not ok - pg_regress \1/p
+          s/^ok [0-9]* *[-+] \([a-z_]*\) .*/ok - pg_regress \1/p; s/^not ok [0-9]* *[-+] \([a-z_]*\) .*/not ok - pg_regress \1/p' "$dir/regress.log"
   if [ "$rc" -ne 0 ]; then
     [ -f regression.diffs ] && head -300 regression.diffs || cat "$dir/regress.log"
   fi
@@ -120,7 +150,21 @@ tap "shards (postgres_fdw)" test/shards.sh
 tap "load (pgbench)" env ODR_LOAD_SECONDS="${ODR_LOAD_SECONDS:-20}" test/load.sh
 
 # the server under valgrind memcheck: pg_regress and pgTAP, no report in odr's code
-tap "memory safety (valgrind memcheck)" env VALGRIND_PGTAP=1 tools/valgrind.sh
+if [ "$extras" = 1 ]; then
+  tap "memory safety (valgrind memcheck)" env VALGRIND_PGTAP=1 tools/valgrind.sh
+else
+  echo "== memory safety (valgrind): left out (ODR_EXTRAS=0)"
+fi
+
+# last: the Debian package (it replaces and then removes this make install's
+# files where it runs in place, in a throwaway chroot layer)
+if [ "${ODR_DEB:-1}" != 1 ]; then
+  echo "== Debian package: left out (ODR_DEB=0)"
+elif [ "$(id -u)" != 0 ]; then
+  echo "== Debian package: left out (not root: it builds in a chroot and installs the package)"
+else
+  tap "Debian package" test/deb.sh
+fi
 
 echo
 echo "$passed passed, $failed failed"

@@ -69,7 +69,7 @@ mkdir -p "$work/regress"
 t0=$SECONDS
 if (cd "$src" && mkdir -p results && make -s PG_CONFIG="$PG_CONFIG" installcheck REGRESS="$tests" \
       REGRESS_OPTS="--load-extension=odr --outputdir=$work/regress" >"$work/regress.log" 2>&1); then
-  n=$((n + 1)); echo "ok $n - pg_regress under memcheck: $(grep -c '\.\.\. ok' "$work/regress.log") tests pass ($((SECONDS - t0)) s)"
+  n=$((n + 1)); echo "ok $n - pg_regress under memcheck: $(grep -cE '\.\.\. ok|^ok [0-9]+ +[-+] ' "$work/regress.log") tests pass ($((SECONDS - t0)) s)"
 else
   n=$((n + 1)); echo "not ok $n - pg_regress under memcheck"
   head -60 "$work/regress/regression.diffs" 2>/dev/null | sed 's/^/# /' || sed 's/^/# /' "$work/regress.log"

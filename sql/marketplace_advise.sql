@@ -42,6 +42,10 @@ SELECT count(*) AS advice_at_the_top
 FROM (SELECT odr_assess(odr_ebay_order(date '2025-06-01' + g % 300, 'b' || g, 20), 'ebay', '2026-04-20') AS s
       FROM generate_series(1, 500) g) q, odr_advise(q.s);
 
+-- M1: the SP-API-shaped report (performanceMetrics of the account health report)
+SELECT jsonb_pretty(odr_amazon_report(s)) FROM adv_amz;
+SELECT odr_amazon_report(s) -> 'performanceMetrics' -> 'orderDefectRate' -> 'afn' AS afn_without_orders FROM adv_amz;
+
 \set ON_ERROR_STOP 0
 SELECT odr_level_rank('ebay', 'gold');
 SELECT odr_level_better('ebay', 'top_rated', 'good');

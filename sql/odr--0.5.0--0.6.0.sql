@@ -201,7 +201,7 @@ VALUES
   'day_of_month', 20, 'next_month_first');
 
 INSERT INTO odr_marketplace_counter (marketplace, name, kind, when_all, when_any, when_none, basis, value, k, description) VALUES
- ('amazon', 'orders', 'count', '{}', '{}', '{}', 'order_date', NULL, NULL, 'M1.5: every order, by order date'),
+ ('amazon', 'orders', 'count', '{}', '{mfn,afn}', '{}', 'order_date', NULL, NULL, 'M1.5: every order (seller- or Amazon-fulfilled), by order date'),
  ('amazon', 'orders_mfn', 'count', '{mfn}', '{}', '{}', 'order_date', NULL, NULL, 'M1.1, M1.3: seller-fulfilled orders, by order date'),
  ('amazon', 'orders_afn', 'count', '{afn}', '{}', '{}', 'order_date', NULL, NULL, 'M1.1: Amazon-fulfilled orders, by order date'),
  ('amazon', 'defects_mfn', 'count', '{mfn}', '{negative_feedback,claim,chargeback}', '{}', 'order_date', NULL, NULL, 'M1.1: seller-fulfilled orders with a defect, counted once'),
@@ -1646,3 +1646,60 @@ BEGIN
 	END LOOP;
 END
 $fn$;
+
+-- ---------------------------------------------------------------------
+-- odr_amazon_report: a standing under amazon, shaped like the SP-API
+-- account health report (performanceMetrics of accountHealthReport-2020-11-18)
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_amazon_report(s odr_standing) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	WITH m AS (SELECT * FROM @extschema@.odr_standing_metrics(s)),
+	e AS (SELECT DISTINCT x.standard, x.state, x.metric, x.op, x.threshold FROM @extschema@.odr_explain(s) x),
+	part AS (
+		SELECT e.metric,
+		       pg_catalog.jsonb_build_object(
+		         'reportingDateRange', pg_catalog.jsonb_build_object('reportingDateFrom', m.first_day, 'reportingDateTo', m.last_day),
+		         'status', CASE e.state WHEN 'met' THEN 'GOOD' WHEN 'failed' THEN 'POOR' ELSE 'NONE' END,
+		         'targetValue', e.threshold,
+		         'targetCondition', CASE e.op WHEN '<' THEN 'LESS_THAN' WHEN '<=' THEN 'LESS_THAN_OR_EQUAL'
+		                                      WHEN '>' THEN 'GREATER_THAN' ELSE 'GREATER_THAN_OR_EQUAL' END,
+		         'rate', m.value) AS j,
+		       m.numerator, m.denominator
+		FROM e JOIN m ON m.metric OPERATOR(pg_catalog.=) e.metric),
+	cnt AS (SELECT pg_catalog.jsonb_object_agg(m.metric, m.numerator) AS j FROM m WHERE m.kind OPERATOR(pg_catalog.=) 'count')
+	SELECT pg_catalog.jsonb_build_object(
+	  'marketplace', @extschema@.odr_standing_marketplace(s),
+	  'asOf', @extschema@.odr_standing_as_of(s),
+	  'level', @extschema@.odr_level(s),
+	  'decidingStandard', @extschema@.odr_deciding_standard(s),
+	  'performanceMetrics', pg_catalog.jsonb_build_object(
+	    'orderDefectRate', pg_catalog.jsonb_build_object(
+	      'mfn', (SELECT p.j OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+	                'fulfillmentType', 'MFN', 'orderCount', p.denominator,
+	                'orderWithDefects', pg_catalog.jsonb_build_object('count', p.numerator),
+	                'claims', pg_catalog.jsonb_build_object('count', c.j OPERATOR(pg_catalog.->) 'claims_mfn'),
+	                'chargebacks', pg_catalog.jsonb_build_object('count', c.j OPERATOR(pg_catalog.->) 'chargebacks_mfn'),
+	                'negativeFeedback', pg_catalog.jsonb_build_object('count', c.j OPERATOR(pg_catalog.->) 'negative_feedback_mfn'))
+	              FROM part p, cnt c WHERE p.metric OPERATOR(pg_catalog.=) 'odr_mfn'),
+	      'afn', (SELECT p.j OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+	                'fulfillmentType', 'AFN', 'orderCount', p.denominator,
+	                'orderWithDefects', pg_catalog.jsonb_build_object('count', p.numerator),
+	                'claims', pg_catalog.jsonb_build_object('count', c.j OPERATOR(pg_catalog.->) 'claims_afn'),
+	                'chargebacks', pg_catalog.jsonb_build_object('count', c.j OPERATOR(pg_catalog.->) 'chargebacks_afn'),
+	                'negativeFeedback', pg_catalog.jsonb_build_object('count', c.j OPERATOR(pg_catalog.->) 'negative_feedback_afn'))
+	              FROM part p, cnt c WHERE p.metric OPERATOR(pg_catalog.=) 'odr_afn')),
+	    'lateShipmentRateList', (SELECT pg_catalog.jsonb_agg(p.j OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+	                                'lateShipmentCount', p.numerator, 'orderCount', p.denominator) ORDER BY p.metric)
+	                             FROM part p WHERE p.metric OPERATOR(pg_catalog.=) ANY ('{late_shipment_rate_10,late_shipment_rate_30}'::text[])),
+	    'preFulfillmentCancellationRate', (SELECT p.j OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+	                                         'cancellationCount', p.numerator, 'orderCount', p.denominator)
+	                                       FROM part p WHERE p.metric OPERATOR(pg_catalog.=) 'cancel_rate_7'),
+	    'validTrackingRate', (SELECT p.j OPERATOR(pg_catalog.||) pg_catalog.jsonb_build_object(
+	                            'validTrackingCount', p.numerator, 'shipmentCount', p.denominator)
+	                          FROM part p WHERE p.metric OPERATOR(pg_catalog.=) 'valid_tracking_rate_30'),
+	    'youngOrders', (SELECT c.j OPERATOR(pg_catalog.->) 'young_orders' FROM cnt c)));
+END;
+COMMENT ON FUNCTION odr_amazon_report(odr_standing) IS
+	'M1: a standing under amazon (or a marketplace with its metric names) as jsonb shaped like the SP-API account health report''s performanceMetrics: orderDefectRate mfn / afn (orderCount, orderWithDefects, claims, chargebacks, negativeFeedback), lateShipmentRateList (10 and 30 days), preFulfillmentCancellationRate, validTrackingRate, each with reportingDateRange, status (GOOD met, POOR failed, NONE not measured), targetValue, targetCondition, rate; plus youngOrders (M1.5)';

@@ -111,7 +111,8 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_order_tally_days', 'strict'), ('odr_tally_day', 'strict'), ('odr_tally_bytes', 'strict'),
  ('odr_evaluations', 'sql/marketplace_rollup.sql (unknown marketplace, infinite dates, more than 200 years)'),
  ('odr_next_evaluation', 'sql/marketplace_rollup.sql'),
- ('odr_level_better', 'sql/marketplace_advise.sql (unknown level, unknown marketplace)'), ('odr_advise', 'strict; sql/marketplace_advise.sql');
+ ('odr_level_better', 'sql/marketplace_advise.sql (unknown level, unknown marketplace)'), ('odr_advise', 'strict; sql/marketplace_advise.sql'),
+ ('odr_amazon_report', 'strict; sql/marketplace_advise.sql (a channel without orders: not measured)');
 
 CREATE TEMP VIEW odr_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proisstrict, p.proretset, p.pronargs, p.proargtypes, p.prorettype

@@ -228,3 +228,4 @@ SELECT odr_next_evaluation('ebay', '2026-07-25'), odr_next_evaluation('amazon', 
 SELECT odr_level_rank('ebay', 'top_rated'), odr_level_better('ebay', 'top_rated', 'above_standard');
 SELECT a.* FROM (SELECT seller, odr_assess(o, 'amazon', '2026-03-31') AS s FROM trap_amz GROUP BY seller) q, odr_advise(q.s) a
 ORDER BY q.seller, a.standard, a.metric;
+SELECT q.seller, odr_amazon_report(q.s) FROM (SELECT seller, odr_assess(o, 'amazon', '2026-03-31') AS s FROM trap_amz GROUP BY seller) q ORDER BY q.seller;

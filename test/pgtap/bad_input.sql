@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS odr;
 BEGIN;
-SELECT plan(16);
+SELECT plan(19);
 
 -- Bad input, everywhere (issue #6).  The inventory below names, for every
 -- function of odr, where its bad input is tested; a function added without
@@ -82,7 +82,37 @@ INSERT INTO bad_input_inventory VALUES
  -- 1688: S2, S8
  ('odr_peer_score', 'sql/stars_scores.sql'), ('odr_star_composite', 'sql/stars_scores.sql'), ('odr_stars', 'sql/stars_scores.sql'),
  ('odr_star_weak_spots', 'sql/stars_scores.sql'), ('odr_star_scorecard', 'sql/stars_scores.sql'),
- ('odr_star_policy_of', 'sql/stars_scores.sql (unknown policy)'), ('odr_star_policy_guard', 'sql/stars_scores.sql, test/pgtap/stars_scores.sql');
+ ('odr_star_policy_of', 'sql/stars_scores.sql (unknown policy)'), ('odr_star_policy_guard', 'sql/stars_scores.sql, test/pgtap/stars_scores.sql'),
+ -- issue 14: marketplaces (sql/marketplace.sql, "bad input" and "bad policies")
+ ('odr_marketplace_check', 'sql/marketplace.sql (bad policies: 23514 naming the element, unknown marketplace 22023)'),
+ ('odr_marketplace_guard', 'sql/marketplace.sql (55000)'), ('odr_marketplace_part_guard', 'sql/marketplace.sql (55000)'),
+ ('odr_marketplace_truncate_guard', 'sql/marketplace.sql (55000)'), ('odr_marketplace_validate', 'sql/marketplace.sql (bad policies change nothing)'),
+ ('odr_order_in', 'sql/marketplace.sql, this file (every prefix, mutations)'), ('odr_order_out', 'output; round trip in sql/marketplace.sql'),
+ ('odr_order_recv', 'validating like odr_order_in; binary COPY round trip in sql/marketplace.sql'), ('odr_order_send', 'output'),
+ ('odr_order', 'sql/marketplace.sql (unknown marketplace, lengths, NULLs, infinite dates, NaN)'),
+ ('odr_order_days', 'strict'), ('odr_order_events', 'sql/marketplace.sql (another marketplace''s order)'),
+ ('odr_choice', 'sql/marketplace.sql'), ('odr_amazon_order', 'sql/marketplace.sql (fulfilment, feedback_stars, claim_status, cancelled_by)'),
+ ('odr_ebay_order', 'sql/marketplace.sql (cancelled_by)'),
+ ('odr_standing_in', 'sql/marketplace.sql, this file (every prefix, mutations)'), ('odr_standing_out', 'output'),
+ ('odr_standing_recv', 'validating its layout like odr_standing_in; binary COPY round trip in sql/marketplace.sql'), ('odr_standing_send', 'output'),
+ ('odr_assess', 'sql/marketplace.sql (NULL and infinite as_of, NULL or changing marketplace, another marketplace''s order)'),
+ ('odr_assess_transfn', 'support'), ('odr_assess_combinefn', 'support'), ('odr_assess_serialfn', 'support'),
+ ('odr_assess_deserialfn', 'support'), ('odr_assess_finalfn', 'support'),
+ ('odr_standing_marketplace', 'strict; sql/marketplace.sql'), ('odr_standing_as_of', 'strict; sql/marketplace.sql'),
+ ('odr_level', 'sql/marketplace.sql (a standing of an unknown marketplace)'),
+ ('odr_level_rank', 'of a standing: strict; of a marketplace''s level: sql/marketplace_advise.sql (unknown level)'),
+ ('odr_deciding_standard', 'strict'), ('odr_metric_value', 'sql/marketplace.sql (unknown metric)'),
+ ('odr_standing_metrics', 'strict'), ('odr_explain', 'strict'),
+ ('odr_tally_in', 'sql/marketplace_rollup.sql, this file (every prefix, mutations)'), ('odr_tally_out', 'output'),
+ ('odr_tally_recv', 'validating its header; binary COPY round trip in sql/marketplace_rollup.sql'), ('odr_tally_send', 'output'),
+ ('odr_tally', 'sql/marketplace_rollup.sql (NULL or infinite day, changing day or marketplace, another marketplace''s order)'),
+ ('odr_tally_transfn', 'support'), ('odr_tally_combinefn', 'support'), ('odr_tally_serialfn', 'support'),
+ ('odr_tally_deserialfn', 'support'), ('odr_tally_finalfn', 'support'), ('odr_assess_tally_transfn', 'support'),
+ ('odr_order_tally_days', 'strict'), ('odr_tally_day', 'strict'), ('odr_tally_bytes', 'strict'),
+ ('odr_evaluations', 'sql/marketplace_rollup.sql (unknown marketplace, infinite dates, more than 200 years)'),
+ ('odr_next_evaluation', 'sql/marketplace_rollup.sql'),
+ ('odr_level_better', 'sql/marketplace_advise.sql (unknown level, unknown marketplace)'), ('odr_advise', 'strict; sql/marketplace_advise.sql'),
+ ('odr_amazon_report', 'strict; sql/marketplace_advise.sql (a channel without orders: not measured)');
 
 CREATE TEMP VIEW odr_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proisstrict, p.proretset, p.pronargs, p.proargtypes, p.prorettype
@@ -143,7 +173,14 @@ INSERT INTO rich VALUES
                                               dsr_shipping => 1 + g % 3, unshipped => g % 7 = 0, arbitration => g % 11 = 0,
                                               arbitration_seller_responsible => g % 22 = 0, dispute_timeout => g % 13 = 0,
                                               order_amount_usd => g % 9))::text
-                  FROM generate_series(1, 997) g));
+                  FROM generate_series(1, 997) g)),
+ ('odr_order', odr_amazon_order('2026-01-05', 'mfn', 1, 'open', true, '2026-01-06', '2026-01-07', buyer => 'b',
+                                promised_delivery_date => '2026-01-12', tracking_valid => true)::text),
+ ('odr_order', odr_ebay_order('2026-01-05', 'b', 123.4567)::text),
+ ('odr_tally', (SELECT odr_tally(odr_ebay_order('2026-01-01', 'b' || g, g, CASE WHEN g % 5 = 0 THEN 'seller' END, g % 7 = 0), 'ebay', '2026-01-01')::text
+                FROM generate_series(1, 20) g)),
+ ('odr_standing', (SELECT odr_assess(odr_ebay_order('2026-01-01'::date + g, 'b' || g % 3, g, CASE WHEN g % 5 = 0 THEN 'seller' END), 'ebay', '2026-03-20')::text
+                   FROM generate_series(1, 90) g));
 CREATE TEMP TABLE prefix_outcomes AS
 SELECT r.typ, substr(r.v, 1, n) AS t, pg_temp.parse(substr(r.v, 1, n), r.typ) AS outcome
 FROM rich r, generate_series(0, length(r.v)) n;
@@ -151,6 +188,12 @@ SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefi
           '22P02, ok', 'every prefix of an odr_defects text parses and round-trips, or fails with 22P02');
 SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefix_outcomes WHERE typ = 'odr_summary'),
           '22P02, ok', 'every prefix of an odr_summary text parses and round-trips, or fails with 22P02');
+SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefix_outcomes WHERE typ = 'odr_order'),
+          '22P02, ok', 'every prefix of an odr_order text parses and round-trips, or fails with 22P02');
+SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefix_outcomes WHERE typ = 'odr_standing'),
+          '22P02, ok', 'every prefix of an odr_standing text parses and round-trips, or fails with 22P02');
+SELECT is((SELECT string_agg(DISTINCT outcome, ', ' ORDER BY outcome) FROM prefix_outcomes WHERE typ = 'odr_tally'),
+          '22P02, ok', 'every prefix of an odr_tally text parses and round-trips, or fails with 22P02');
 -- mutations: each byte replaced by a troublesome character, 12 ways
 CREATE TEMP TABLE mutation_outcomes AS
 SELECT r.typ, pg_temp.parse(overlay(r.v PLACING c FROM i FOR 1), r.typ) AS outcome

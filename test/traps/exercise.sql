@@ -180,3 +180,52 @@ INSERT INTO odr_star_level (policy, stars, min_composite) VALUES ('trap_stars', 
 SELECT odr_stars(4.2, 'trap_stars');
 DELETE FROM odr_star_policy WHERE name = 'trap_stars';
 DELETE FROM odr_policy WHERE name = 'trap_house';
+
+-- issue 14: marketplaces (every new function; a user marketplace across the tables, checked at commit)
+SELECT odr_marketplace_check('amazon'), odr_marketplace_check('ebay');
+CREATE TEMP TABLE trap_amz AS
+SELECT g % 3 AS seller, odr_amazon_order(order_date => date '2026-03-01' + g % 30, fulfilment => CASE WHEN g % 4 = 0 THEN 'afn' ELSE 'mfn' END,
+       feedback_stars => 1 + g % 5, claim_status => CASE WHEN g % 7 = 0 THEN 'open' END, chargeback => g % 11 = 0,
+       expected_ship_at => timestamptz '2026-03-02 10:00+00' + g * interval '1 hour',
+       shipped_at => timestamptz '2026-03-02 11:00+00' + g * interval '50 minutes',
+       cancelled_at => CASE WHEN g % 13 = 0 THEN timestamptz '2026-03-01 10:00+00' END,
+       cancelled_by => CASE WHEN g % 13 = 0 THEN 'auto' END, promised_delivery_date => date '2026-03-05' + g % 30,
+       tracking_valid => g % 5 <> 0, buyer => 'b' || g) AS o
+FROM generate_series(1, 300) g;
+SELECT seller, odr_level(s), odr_level_rank(s), odr_deciding_standard(s), odr_metric_value(s, 'odr_mfn'),
+       odr_standing_marketplace(s), odr_standing_as_of(s), s::text::odr_standing::text = s::text,
+       (SELECT count(*) FROM odr_standing_metrics(s)), (SELECT count(*) FROM odr_explain(s))
+FROM (SELECT seller, odr_assess(o, 'amazon', '2026-03-31') AS s FROM trap_amz GROUP BY seller) q ORDER BY seller;
+SELECT odr_level(odr_assess(odr_ebay_order(date '2025-06-01' + g, 'b' || g % 9, 10 + g, CASE WHEN g % 50 = 0 THEN 'seller' END,
+                                           g % 70 = 0, '2026-01-01 10:00+00', '2026-01-01 09:00+00'), 'ebay', '2026-04-20'))
+FROM generate_series(1, 300) g;
+SELECT odr_order('ebay', ARRAY[date '2026-01-01'], ARRAY[true, false, false, NULL], ARRAY[12.5], 'b')::text,
+       odr_order_days(odr_ebay_order('2026-01-01', 'b')), odr_order_events(odr_ebay_order('2026-01-01', 'b', 1, 'seller'), 'ebay'),
+       odr_choice('a', 'arg', '{a,b}');
+BEGIN;
+INSERT INTO odr_marketplace (name, date_bases, events) VALUES ('trap_market', '{day}', '{bad}');
+INSERT INTO odr_marketplace_counter (marketplace, name, kind, when_all, basis) VALUES
+ ('trap_market', 'orders', 'count', '{}', 'day'), ('trap_market', 'bad', 'count', '{bad}', 'day');
+INSERT INTO odr_marketplace_window (marketplace, name, kind, length) VALUES ('trap_market', 'd30', 'days', 30);
+INSERT INTO odr_marketplace_metric (marketplace, name, kind, numerator, denominator, "window") VALUES ('trap_market', 'rate', 'rate', 'bad', 'orders', 'd30');
+INSERT INTO odr_marketplace_standard (marketplace, name, position) VALUES ('trap_market', 'low', 1);
+INSERT INTO odr_marketplace_comparison (marketplace, standard, position, metric, op, threshold) VALUES ('trap_market', 'low', 1, 'rate', '<', 0.05);
+INSERT INTO odr_marketplace_level (marketplace, name, rank, position, mode, standards) VALUES
+ ('trap_market', 'fail', 0, 1, 'any_failed', '{low}'), ('trap_market', 'ok', 1, 2, 'otherwise', '{}');
+COMMIT;
+SELECT odr_level(odr_assess(odr_order('trap_market', ARRAY[date '2026-01-01' + g % 20], ARRAY[g % 10 = 0]), 'trap_market', '2026-01-31'))
+FROM generate_series(1, 100) g;
+DELETE FROM odr_marketplace WHERE name = 'trap_market';
+-- issue 14: per-day tallies, their roll-up, the calendar
+CREATE TEMP TABLE trap_daily AS
+SELECT seller, d, odr_tally(o, 'amazon', d) AS t FROM trap_amz, odr_order_tally_days(o) d GROUP BY seller, d;
+SELECT seller, odr_level(odr_assess(t, 'amazon', '2026-03-31')), max(odr_tally_day(t)), max(odr_tally_bytes(t)),
+       bool_and(t::text::odr_tally::text = t::text)
+FROM trap_daily GROUP BY seller ORDER BY seller;
+SELECT * FROM odr_evaluations('ebay', '2026-01-01', '2026-06-30');
+SELECT odr_next_evaluation('ebay', '2026-07-25'), odr_next_evaluation('amazon', '2026-07-25');
+-- issue 14: levels compared, advice
+SELECT odr_level_rank('ebay', 'top_rated'), odr_level_better('ebay', 'top_rated', 'above_standard');
+SELECT a.* FROM (SELECT seller, odr_assess(o, 'amazon', '2026-03-31') AS s FROM trap_amz GROUP BY seller) q, odr_advise(q.s) a
+ORDER BY q.seller, a.standard, a.metric;
+SELECT q.seller, odr_amazon_report(q.s) FROM (SELECT seller, odr_assess(o, 'amazon', '2026-03-31') AS s FROM trap_amz GROUP BY seller) q ORDER BY q.seller;

@@ -1431,27 +1431,23 @@ standing_check(const unsigned char *p, Size len, int sqlstate)
 		ereport(ERROR, (errcode(sqlstate), errmsg("invalid odr_standing: trailing bytes")));
 }
 
-/* text form: the body in hex after "v1:" (the tallies are checked against
- * the marketplace when the standing is read) */
-PG_FUNCTION_INFO_V1(odr_standing_out);
-Datum
-odr_standing_out(PG_FUNCTION_ARGS)
+/* The text form of odr_standing and odr_tally: "v1:" and the binary body in
+ * hexadecimal (the caller checks the body against its marketplace). */
+static char *
+hex_text_out(const bytea *b)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	Size		len = VARSIZE_ANY_EXHDR(b);
 	char	   *out = palloc(3 + 2 * len + 1);
 
 	memcpy(out, "v1:", 3);
 	hex_encode(VARDATA_ANY(b), len, out + 3);
 	out[3 + 2 * len] = '\0';
-	PG_RETURN_CSTRING(out);
+	return out;
 }
 
-PG_FUNCTION_INFO_V1(odr_standing_in);
-Datum
-odr_standing_in(PG_FUNCTION_ARGS)
+static bytea *
+hex_text_in(const char *str, const char *type_name)
 {
-	const char *str = PG_GETARG_CSTRING(0);
 	Size		slen = strlen(str);
 	bytea	   *out;
 
@@ -1459,12 +1455,31 @@ odr_standing_in(PG_FUNCTION_ARGS)
 		strspn(str + 3, "0123456789abcdefABCDEF") != slen - 3)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type odr_standing: \"%s\"", str),
+				 errmsg("invalid input syntax for type %s: \"%s\"", type_name, str),
 				 errdetail("Expected v1: and hexadecimal digits.")));
 	out = palloc(VARHDRSZ + (slen - 3) / 2);
 	SET_VARSIZE(out, VARHDRSZ + (slen - 3) / 2);
 	hex_decode(str + 3, slen - 3, VARDATA(out));
-	standing_check((unsigned char *) VARDATA(out), (slen - 3) / 2, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	return out;
+}
+
+/* text form: the body in hex after "v1:" (the tallies are checked against
+ * the marketplace when the standing is read) */
+PG_FUNCTION_INFO_V1(odr_standing_out);
+Datum
+odr_standing_out(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_CSTRING(hex_text_out(PG_GETARG_BYTEA_PP(0)));
+}
+
+PG_FUNCTION_INFO_V1(odr_standing_in);
+Datum
+odr_standing_in(PG_FUNCTION_ARGS)
+{
+	const char *str = PG_GETARG_CSTRING(0);
+	bytea	   *out = hex_text_in(str, "odr_standing");
+
+	standing_check((unsigned char *) VARDATA(out), VARSIZE(out) - VARHDRSZ, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_POINTER(out);
 }
 
@@ -1894,14 +1909,7 @@ PG_FUNCTION_INFO_V1(odr_tally_out);
 Datum
 odr_tally_out(PG_FUNCTION_ARGS)
 {
-	bytea	   *b = PG_GETARG_BYTEA_PP(0);
-	Size		len = VARSIZE_ANY_EXHDR(b);
-	char	   *out = palloc(3 + 2 * len + 1);
-
-	memcpy(out, "v1:", 3);
-	hex_encode(VARDATA_ANY(b), len, out + 3);
-	out[3 + 2 * len] = '\0';
-	PG_RETURN_CSTRING(out);
+	PG_RETURN_CSTRING(hex_text_out(PG_GETARG_BYTEA_PP(0)));
 }
 
 PG_FUNCTION_INFO_V1(odr_tally_in);
@@ -1909,19 +1917,9 @@ Datum
 odr_tally_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	Size		slen = strlen(str);
-	bytea	   *out;
+	bytea	   *out = hex_text_in(str, "odr_tally");
 
-	if (slen < 3 || strncmp(str, "v1:", 3) != 0 || (slen - 3) % 2 != 0 ||
-		strspn(str + 3, "0123456789abcdefABCDEF") != slen - 3)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type odr_tally: \"%s\"", str),
-				 errdetail("Expected v1: and hexadecimal digits.")));
-	out = palloc(VARHDRSZ + (slen - 3) / 2);
-	SET_VARSIZE(out, VARHDRSZ + (slen - 3) / 2);
-	hex_decode(str + 3, slen - 3, VARDATA(out));
-	tally_check((unsigned char *) VARDATA(out), (slen - 3) / 2, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	tally_check((unsigned char *) VARDATA(out), VARSIZE(out) - VARHDRSZ, ERRCODE_INVALID_TEXT_REPRESENTATION);
 	PG_RETURN_POINTER(out);
 }
 

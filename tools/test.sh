@@ -123,7 +123,7 @@ regress() {
   # up to 15: "test classify ... ok"; from 16 on pg_regress speaks TAP:
   # "ok 1         - classify   12 ms"
   sed -n 's/^test \([a-z_]*\) .*\.\.\. ok.*/ok - pg_regress \1/p; s/^test \([a-z_]*\) .*\.\.\. FAILED.*/not ok - pg_regress \1/p
-          s/^ok [0-9]* *[-+] \([a-z_]*\) .*/ok - pg_regress \1/p; s/^not ok [0-9]* *[-+] \([a-z_]*\) .*/not ok - pg_regress \1/p' "$dir/regress.log"
+          s/^ok [0-9][0-9]* *[-+] \([a-z_]*\) .*/ok - pg_regress \1/p; s/^not ok [0-9][0-9]* *[-+] \([a-z_]*\) .*/not ok - pg_regress \1/p' "$dir/regress.log"
   if [ "$rc" -ne 0 ]; then
     [ -f regression.diffs ] && head -300 regression.diffs || cat "$dir/regress.log"
   fi

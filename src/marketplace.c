@@ -1168,6 +1168,20 @@ engine_fail(OdrStatus st, const OdrError *err)
 	odr_raise(st, err, ODR_IN_ARGUMENT);
 }
 
+/* Whether argument argno is the name of marketplace m: compared as it
+ * comes, with no copy (a transition function checks it on every row). */
+static bool
+arg_names_marketplace(FunctionCallInfo fcinfo, int argno, const Mkt *m)
+{
+	text	   *t;
+
+	if (PG_ARGISNULL(argno))
+		return false;
+	t = PG_GETARG_TEXT_PP(argno);
+	return VARSIZE_ANY_EXHDR(t) == strlen(m->name) &&
+		memcmp(VARDATA_ANY(t), m->name, VARSIZE_ANY_EXHDR(t)) == 0;
+}
+
 PG_FUNCTION_INFO_V1(odr_assess_transfn);
 Datum
 odr_assess_transfn(PG_FUNCTION_ARGS)
@@ -1189,9 +1203,7 @@ odr_assess_transfn(PG_FUNCTION_ARGS)
 		st = assess_new(aggcxt, marketplace_arg(fcinfo, 2, "marketplace"), PG_GETARG_DATEADT(3));
 	else
 	{
-		char	   *name = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-
-		if (name == NULL || strcmp(name, st->m->name) != 0 || PG_GETARG_DATEADT(3) != st->as_of)
+		if (!arg_names_marketplace(fcinfo, 2, st->m) || PG_GETARG_DATEADT(3) != st->as_of)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("odr_assess: marketplace and as_of must be the same for every row of a group")));
@@ -1829,9 +1841,7 @@ odr_tally_transfn(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		char	   *name = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-
-		if (name == NULL || strcmp(name, st->m->name) != 0 || day != st->day)
+		if (!arg_names_marketplace(fcinfo, 2, st->m) || day != st->day)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("odr_tally: marketplace and day must be the same for every row of a group")));
@@ -1988,9 +1998,7 @@ odr_assess_tally_transfn(PG_FUNCTION_ARGS)
 		st = assess_new(aggcxt, marketplace_arg(fcinfo, 2, "marketplace"), PG_GETARG_DATEADT(3));
 	else
 	{
-		char	   *name = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-
-		if (name == NULL || strcmp(name, st->m->name) != 0 || PG_GETARG_DATEADT(3) != st->as_of)
+		if (!arg_names_marketplace(fcinfo, 2, st->m) || PG_GETARG_DATEADT(3) != st->as_of)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("odr_assess: marketplace and as_of must be the same for every row of a group")));

@@ -12,7 +12,10 @@
 #      tier, top reasons and distance to the next tier,
 #   5. loads a 1688 sample for the same sellers (tools/sample_stars.sql) and
 #      prints their service stars (tools/report_stars.sql): the five
-#      indicators from raw rows, peer scores, composite, stars, weak spots.
+#      indicators from raw rows, peer scores, composite, stars, weak spots,
+#   6. loads Amazon orders and eBay transactions of the same sellers
+#      (tools/sample_marketplaces.sql) and prints them graded by AliExpress,
+#      Amazon and eBay side by side (tools/report_marketplaces.sql).
 # Environment (all optional):
 #   ODR_SAMPLE_ORDERS (120000)  ODR_SAMPLE_SELLERS (300)  ODR_AS_OF (2026-10-31)
 #   ODR_SKIP_APT=1  skip the package step of setup.sh (packages already there)
@@ -71,4 +74,10 @@ t=$SECONDS
 psql -v orders="$((orders / 3))" -f tools/sample_stars.sql
 echo "demo: 1688 sample loaded in $((SECONDS - t)) s"
 psql -f tools/report_stars.sql
+
+echo "demo: generating the Amazon and eBay samples of the same sellers..."
+t=$SECONDS
+psql -v amazon_orders="$((orders / 2))" -v ebay_orders="$orders" -v as_of="$as_of" -f tools/sample_marketplaces.sql
+echo "demo: Amazon and eBay samples loaded in $((SECONDS - t)) s"
+psql -v as_of="$as_of" -f tools/report_marketplaces.sql
 echo "demo: done in $((SECONDS - started)) s"

@@ -30,7 +30,7 @@ DROP VIEW IF EXISTS sample_classified;
 DROP TABLE IF EXISTS sample_orders, sample_sellers;
 
 -- u(k, salt): a uniform number in [0, 1), the same for the same (k, salt)
-CREATE FUNCTION pg_temp.u(k bigint, salt int) RETURNS double precision
+CREATE OR REPLACE FUNCTION pg_temp.u(k bigint, salt int) RETURNS double precision
 LANGUAGE sql IMMUTABLE
 RETURN (hashint8(k * 1000003 + salt)::bigint & 2147483647)::double precision / 2147483648.0::double precision;
 

@@ -5,3 +5,135 @@
  */
 
 \echo Use "ALTER EXTENSION odr UPDATE TO '0.7.0'" to load this file. \quit
+
+-- =====================================================================
+-- Issue 14: AliExpress as a built-in marketplace of the engine (rules
+-- A1-A17), beside amazon and ebay; odr_aliexpress_order builds its orders.
+-- The guards refuse built-in rows, so they are off while the rows go in
+-- (the validating constraint triggers stay on and compile the policy).
+-- =====================================================================
+ALTER TABLE @extschema@.odr_marketplace DISABLE TRIGGER odr_marketplace_guard;
+ALTER TABLE @extschema@.odr_marketplace_counter DISABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_window DISABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_metric DISABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_standard DISABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_comparison DISABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_level DISABLE TRIGGER odr_marketplace_part_guard;
+
+-- AliExpress (rules A1-A17) as a policy of the same engine: what odr_tier
+-- decides from odr_agg under the default policy, from the engine's rows.
+-- Orders enter through odr_aliexpress_order(odr_classify(...), finished_on).
+INSERT INTO @extschema@.odr_marketplace (name, description, builtin, date_bases, events, "values", evaluated, evaluation_day, effective_after)
+VALUES
+ ('aliexpress', 'AliExpress seller service level (rules A1-A17) on the engine: assessed at every month end over the 90 days of finish date; unassessed under 90 orders, then excellent (ODR < 3%), good (< 6%), pass (< 12%), else fail; the same tiers as odr_tier under the default policy',
+  true, '{finished_on}',
+  '{negative_feedback,dsr_item,dsr_communication,dsr_shipping,unshipped,arbitration,dispute_timeout,seller_responsible,rating_counted,rating_positive,item_rated,communication_rated,shipping_rated}',
+  '{item_stars,communication_stars,shipping_stars}',
+  'month_end', NULL, 'same_day');
+
+INSERT INTO @extschema@.odr_marketplace_counter (marketplace, name, kind, when_all, when_any, when_none, basis, value, k, description) VALUES
+ ('aliexpress', 'orders', 'count', '{}', '{}', '{}', 'finished_on', NULL, NULL, 'A3, A15: every assessed order, by the day it finished'),
+ ('aliexpress', 'defective', 'count', '{}', '{negative_feedback,dsr_item,dsr_communication,dsr_shipping,unshipped,arbitration,dispute_timeout}', '{}', 'finished_on', NULL, NULL, 'A12: orders with any defect reason, counted once'),
+ ('aliexpress', 'negative_feedback', 'count', '{negative_feedback}', '{}', '{}', 'finished_on', NULL, NULL, 'A5'),
+ ('aliexpress', 'dsr_item', 'count', '{dsr_item}', '{}', '{}', 'finished_on', NULL, NULL, 'A6'),
+ ('aliexpress', 'dsr_communication', 'count', '{dsr_communication}', '{}', '{}', 'finished_on', NULL, NULL, 'A7'),
+ ('aliexpress', 'dsr_shipping', 'count', '{dsr_shipping}', '{}', '{}', 'finished_on', NULL, NULL, 'A8'),
+ ('aliexpress', 'unshipped', 'count', '{unshipped}', '{}', '{}', 'finished_on', NULL, NULL, 'A9'),
+ ('aliexpress', 'arbitration', 'count', '{arbitration}', '{}', '{}', 'finished_on', NULL, NULL, 'A10'),
+ ('aliexpress', 'dispute_timeout', 'count', '{dispute_timeout}', '{}', '{}', 'finished_on', NULL, NULL, 'A11'),
+ ('aliexpress', 'seller_responsible', 'count', '{seller_responsible}', '{}', '{}', 'finished_on', NULL, NULL, 'A16: arbitration ruled against the seller'),
+ ('aliexpress', 'ratings_counted', 'count', '{rating_counted}', '{}', '{}', 'finished_on', NULL, NULL, 'A16: overall ratings counted (not under US$5, not A13)'),
+ ('aliexpress', 'ratings_positive', 'count', '{rating_counted,rating_positive}', '{}', '{}', 'finished_on', NULL, NULL, 'A16: of those, 4 or 5 stars'),
+ ('aliexpress', 'item_ratings', 'count', '{item_rated}', '{}', '{}', 'finished_on', NULL, NULL, 'A16: counted DSR "item as described" ratings'),
+ ('aliexpress', 'item_stars', 'sum', '{item_rated}', '{}', '{}', 'finished_on', 'item_stars', NULL, 'A16: their stars'),
+ ('aliexpress', 'communication_ratings', 'count', '{communication_rated}', '{}', '{}', 'finished_on', NULL, NULL, 'A16: counted DSR "communication" ratings'),
+ ('aliexpress', 'communication_stars', 'sum', '{communication_rated}', '{}', '{}', 'finished_on', 'communication_stars', NULL, 'A16: their stars'),
+ ('aliexpress', 'shipping_ratings', 'count', '{shipping_rated}', '{}', '{}', 'finished_on', NULL, NULL, 'A16: counted DSR "shipping speed" ratings'),
+ ('aliexpress', 'shipping_stars', 'sum', '{shipping_rated}', '{}', '{}', 'finished_on', 'shipping_stars', NULL, 'A16: their stars');
+
+INSERT INTO @extschema@.odr_marketplace_window (marketplace, name, kind, length, lag, primary_window, fallback_window, volume_counter, volume_min, description) VALUES
+ ('aliexpress', 'days_90', 'days', 90, 0, NULL, NULL, NULL, NULL, 'A1: the 90 days ending on the assessment date');
+
+INSERT INTO @extschema@.odr_marketplace_metric (marketplace, name, kind, numerator, denominator, "window", description) VALUES
+ ('aliexpress', 'odr', 'rate', 'defective', 'orders', 'days_90', 'A15: defective orders / assessed orders'),
+ ('aliexpress', 'orders', 'count', 'orders', NULL, 'days_90', 'A4, A15: assessed orders'),
+ ('aliexpress', 'defective', 'count', 'defective', NULL, 'days_90', 'A12: defective orders'),
+ ('aliexpress', 'negative_feedback', 'count', 'negative_feedback', NULL, 'days_90', 'A5, A18: orders with this reason'),
+ ('aliexpress', 'dsr_item', 'count', 'dsr_item', NULL, 'days_90', 'A6, A18'),
+ ('aliexpress', 'dsr_communication', 'count', 'dsr_communication', NULL, 'days_90', 'A7, A18'),
+ ('aliexpress', 'dsr_shipping', 'count', 'dsr_shipping', NULL, 'days_90', 'A8, A18'),
+ ('aliexpress', 'unshipped', 'count', 'unshipped', NULL, 'days_90', 'A9, A18'),
+ ('aliexpress', 'arbitration', 'count', 'arbitration', NULL, 'days_90', 'A10, A18'),
+ ('aliexpress', 'dispute_timeout', 'count', 'dispute_timeout', NULL, 'days_90', 'A11, A18'),
+ ('aliexpress', 'seller_responsible_arbitration_rate', 'rate', 'seller_responsible', 'orders', 'days_90', 'A16: arbitrations ruled against the seller / assessed orders'),
+ ('aliexpress', 'positive_feedback_rate', 'rate', 'ratings_positive', 'ratings_counted', 'days_90', 'A16: 4-5 star ratings / counted ratings'),
+ ('aliexpress', 'dsr_item_avg', 'average', 'item_stars', 'item_ratings', 'days_90', 'A16: store average of the DSR "item as described"'),
+ ('aliexpress', 'dsr_communication_avg', 'average', 'communication_stars', 'communication_ratings', 'days_90', 'A16: store average of the DSR "communication"'),
+ ('aliexpress', 'dsr_shipping_avg', 'average', 'shipping_stars', 'shipping_ratings', 'days_90', 'A16: store average of the DSR "shipping speed"');
+
+INSERT INTO @extschema@.odr_marketplace_standard (marketplace, name, position, description) VALUES
+ ('aliexpress', 'assessed', 1, 'A4: at least 90 assessed orders in the window'),
+ ('aliexpress', 'excellent_odr', 2, 'A17: ODR below 3%'),
+ ('aliexpress', 'good_odr', 3, 'A17: ODR below 6%'),
+ ('aliexpress', 'pass_odr', 4, 'A17: ODR below 12%');
+
+INSERT INTO @extschema@.odr_marketplace_comparison (marketplace, standard, position, metric, op, threshold) VALUES
+ ('aliexpress', 'assessed', 1, 'orders', '>=', 90),
+ ('aliexpress', 'excellent_odr', 1, 'odr', '<', 0.03),
+ ('aliexpress', 'good_odr', 1, 'odr', '<', 0.06),
+ ('aliexpress', 'pass_odr', 1, 'odr', '<', 0.12);
+
+INSERT INTO @extschema@.odr_marketplace_level (marketplace, name, rank, position, mode, standards, description) VALUES
+ ('aliexpress', 'unassessed', 0, 1, 'any_failed', '{assessed}', 'A4: fewer than 90 assessed orders (a tier of its own, not a failure)'),
+ ('aliexpress', 'excellent', 4, 2, 'all_met', '{excellent_odr}', 'A17: ODR below 3%'),
+ ('aliexpress', 'good', 3, 3, 'all_met', '{good_odr}', 'A17: ODR below 6%'),
+ ('aliexpress', 'pass', 2, 4, 'all_met', '{pass_odr}', 'A17: ODR below 12%'),
+ ('aliexpress', 'fail', 1, 5, 'otherwise', '{}', 'A17: ODR of 12% or more');
+
+ALTER TABLE @extschema@.odr_marketplace ENABLE TRIGGER odr_marketplace_guard;
+ALTER TABLE @extschema@.odr_marketplace_counter ENABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_window ENABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_metric ENABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_standard ENABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_comparison ENABLE TRIGGER odr_marketplace_part_guard;
+ALTER TABLE @extschema@.odr_marketplace_level ENABLE TRIGGER odr_marketplace_part_guard;
+
+-- pg_dump leaves the built-in rows out
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_counter', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_window', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_metric', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_standard', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_comparison', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_level', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
+
+-- A1-A17: an AliExpress order's facts for odr_assess(o, 'aliexpress', as_of),
+-- from odr_classify's verdict and the day the order finished (A3).  A NULL
+-- verdict gives a NULL order (not counted, as odr_agg skips it); the A16
+-- facts (seller responsibility, counted ratings) come from the verdict's own
+-- one-order summary, so they follow odr_agg's rules exactly.
+CREATE FUNCTION odr_aliexpress_order(defects odr_defects, finished_on date)
+RETURNS odr_order
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN CASE WHEN defects IS NOT NULL THEN @extschema@.odr_order('aliexpress',
+	ARRAY[finished_on],
+	ARRAY[
+		@extschema@.odr_has_reason(defects, 'negative_feedback'),
+		@extschema@.odr_has_reason(defects, 'dsr_item'),
+		@extschema@.odr_has_reason(defects, 'dsr_communication'),
+		@extschema@.odr_has_reason(defects, 'dsr_shipping'),
+		@extschema@.odr_has_reason(defects, 'unshipped'),
+		@extschema@.odr_has_reason(defects, 'arbitration'),
+		@extschema@.odr_has_reason(defects, 'dispute_timeout'),
+		@extschema@.odr_seller_responsible_rate(@extschema@.odr_summary_of(defects)) OPERATOR(pg_catalog.>) 0::double precision,
+		@extschema@.odr_positive_feedback_rate(@extschema@.odr_summary_of(defects)) IS NOT NULL,
+		@extschema@.odr_positive_feedback_rate(@extschema@.odr_summary_of(defects)) OPERATOR(pg_catalog.>) 0::double precision,
+		@extschema@.odr_dsr_item_avg(@extschema@.odr_summary_of(defects)) IS NOT NULL,
+		@extschema@.odr_dsr_communication_avg(@extschema@.odr_summary_of(defects)) IS NOT NULL,
+		@extschema@.odr_dsr_shipping_avg(@extschema@.odr_summary_of(defects)) IS NOT NULL]::boolean[],
+	ARRAY[
+		@extschema@.odr_dsr_item_avg(@extschema@.odr_summary_of(defects)),
+		@extschema@.odr_dsr_communication_avg(@extschema@.odr_summary_of(defects)),
+		@extschema@.odr_dsr_shipping_avg(@extschema@.odr_summary_of(defects))]::numeric[],
+	NULL::text) END;
+COMMENT ON FUNCTION odr_aliexpress_order(odr_defects, date) IS
+	'A1-A17: an AliExpress order''s facts for odr_assess(o, ''aliexpress'', as_of), from its verdict (odr_classify) and the day it finished; NULL verdict: NULL order (not counted)';

@@ -120,6 +120,9 @@ JOIN ali_engine g USING (seller_id, evaluated_on);
 
 -- bad input: a NULL verdict is a NULL order; the built-in rows are read-only
 SELECT odr_aliexpress_order(NULL, '2026-03-31') IS NULL AS null_order;
+-- a NULL finish day: the order has no day and counts in no window
+SELECT odr_order_days(odr_aliexpress_order(odr_classify(feedback_stars => 1), NULL)) AS days,
+       odr_metric_value(odr_assess(odr_aliexpress_order(odr_classify(feedback_stars => 1), NULL), 'aliexpress', '2026-03-31'), 'orders') AS orders_counted;
 UPDATE odr_marketplace_comparison SET threshold = 0.05 WHERE marketplace = 'aliexpress' AND standard = 'excellent_odr';
 DELETE FROM odr_marketplace WHERE name = 'aliexpress';
 

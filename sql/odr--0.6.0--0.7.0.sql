@@ -90,6 +90,10 @@ INSERT INTO @extschema@.odr_marketplace_level (marketplace, name, rank, position
  ('aliexpress', 'pass', 2, 4, 'all_met', '{pass_odr}', 'A17: ODR below 12%'),
  ('aliexpress', 'fail', 1, 5, 'otherwise', '{}', 'A17: ODR of 12% or more');
 
+-- check the new rows now (their validating triggers are deferred), so that
+-- the guards can be turned back on: ALTER TABLE refuses pending trigger events
+SET CONSTRAINTS @extschema@.odr_marketplace_validate IMMEDIATE;
+SET CONSTRAINTS @extschema@.odr_marketplace_validate DEFERRED;
 ALTER TABLE @extschema@.odr_marketplace ENABLE TRIGGER odr_marketplace_guard;
 ALTER TABLE @extschema@.odr_marketplace_counter ENABLE TRIGGER odr_marketplace_part_guard;
 ALTER TABLE @extschema@.odr_marketplace_window ENABLE TRIGGER odr_marketplace_part_guard;

@@ -93,6 +93,7 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_order_days', 'strict'), ('odr_order_events', 'sql/marketplace.sql (another marketplace''s order)'),
  ('odr_choice', 'sql/marketplace.sql'), ('odr_amazon_order', 'sql/marketplace.sql (fulfilment, feedback_stars, claim_status, cancelled_by)'),
  ('odr_ebay_order', 'sql/marketplace.sql (cancelled_by)'),
+ ('odr_aliexpress_order', 'sql/marketplace_aliexpress.sql (a NULL verdict is a NULL order; a verdict is valid by its type; a NULL day counts in no window)'),
  ('odr_standing_in', 'sql/marketplace.sql, this file (every prefix, mutations)'), ('odr_standing_out', 'output'),
  ('odr_standing_recv', 'validating its layout like odr_standing_in; binary COPY round trip in sql/marketplace.sql'), ('odr_standing_send', 'output'),
  ('odr_assess', 'sql/marketplace.sql (NULL and infinite as_of, NULL or changing marketplace, another marketplace''s order)'),

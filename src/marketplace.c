@@ -1128,8 +1128,9 @@ odr_choice(PG_FUNCTION_ARGS)
  * maximum): a tally of odr_tally_size(&m->def) bytes for each plain window
  * only (a by_volume window reads its primary's and fallback's), packed
  * after the header in tallies[].  Get one from assess_new / assess_alloc
- * (never declare one: it would have no room for its tallies); reach window
- * w's tally with assess_tally(st, w); copy it by assess_size(st->m) bytes.
+ * (never declare one: it would have no room for its tallies; an
+ * aggregate's is packed by state_alloc: never pfree it); reach window w's
+ * tally with assess_tally(st, w); copy it by assess_size(st->m) bytes.
  * The tallies are short (engine_core.h, OdrTally): hand them to the tally
  * functions only; assess_expand widens them for odr_policy_evaluate.
  */

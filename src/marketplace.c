@@ -1122,14 +1122,43 @@ odr_choice(PG_FUNCTION_ARGS)
 /* The assessment: odr_assess(o, marketplace, as_of) -> odr_standing    */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The state of odr_assess, one per group, sized to the marketplace's policy
+ * (issue 14: a group's memory is what its policy needs, not the engine's
+ * maximum): a tally of odr_tally_size(&m->def) bytes for each plain window
+ * only (a by_volume window reads its primary's and fallback's), packed
+ * after the header in tallies[].  Get one from assess_new / assess_alloc
+ * (never declare one: it would have no room for its tallies; an
+ * aggregate's is packed by state_alloc: never pfree it); reach window w's
+ * tally with assess_tally(st, w); copy it by assess_size(st->m) bytes.
+ * The tallies are short (engine_core.h, OdrTally): hand them to the tally
+ * functions only; assess_expand widens them for odr_policy_evaluate.
+ */
 typedef struct AssessState
+{
+	const Mkt  *m;
+	DateADT		as_of;
+	uint16		tally_size;		/* odr_tally_size(&m->def): a tally's bytes */
+	uint8		ntallies;		/* the plain windows */
+	int8		tally_of[ODR_ENG_MAX_WINDOWS];	/* window -> its tally in
+												 * tallies[], -1: by_volume */
+	int64		first[ODR_ENG_MAX_WINDOWS];
+	int64		last[ODR_ENG_MAX_WINDOWS];
+	int64		tallies[FLEXIBLE_ARRAY_MEMBER];	/* ntallies x tally_size
+												 * bytes */
+} AssessState;
+
+/* A standing read back whole: full-size tallies, one per window (a
+ * by_volume window's empty), as odr_policy_evaluate and
+ * odr_comparison_advise index them. */
+typedef struct AssessFull
 {
 	const Mkt  *m;
 	DateADT		as_of;
 	int64		first[ODR_ENG_MAX_WINDOWS];
 	int64		last[ODR_ENG_MAX_WINDOWS];
 	OdrTally	t[ODR_ENG_MAX_WINDOWS];
-} AssessState;
+} AssessFull;
 
 static bool
 plain(const OdrWindowDef *w)
@@ -1137,13 +1166,150 @@ plain(const OdrWindowDef *w)
 	return w->kind != ODR_WINDOW_BY_VOLUME;
 }
 
+/*
+ * Aggregate states packed in blocks.  An AllocSet rounds each chunk up to a
+ * power of 2 and adds its header: a 728-byte AssessState (the built-in
+ * policies) took 1040 bytes, a 160-byte TallyState 272.  A group's state
+ * lives as long as the aggregate's memory context and is never freed on its
+ * own (internal is passed by value: nodeAgg and nodeWindowAgg neither copy
+ * nor pfree it), so states are carved one after another from blocks of
+ * that context (1 kB, doubling to 8 kB: a sorted aggregate, whose context
+ * is reset for every group, takes no more than it did).  One arena per
+ * context, unlinked by a reset callback when the context is reset or
+ * deleted (an error included).  Never pfree such a state.
+ */
+typedef struct StateArena
+{
+	MemoryContext cxt;
+	char	   *next;
+	Size		left;
+	Size		block;			/* the next block's size */
+	MemoryContextCallback cb;
+	struct StateArena *link;
+} StateArena;
+
+#define STATE_ARENA_MAX_BLOCK 8192
+
+static StateArena *state_arenas;
+
+static void
+state_arena_forget(void *arg)
+{
+	for (StateArena **pp = &state_arenas; *pp != NULL; pp = &(*pp)->link)
+		if (*pp == (StateArena *) arg)
+		{
+			*pp = ((StateArena *) arg)->link;
+			break;
+		}
+}
+
+/* size zeroed bytes in cxt, for an aggregate's state of one group */
+static void *
+state_alloc(MemoryContext cxt, Size size)
+{
+	StateArena *a;
+	void	   *p;
+
+	size = MAXALIGN(size);
+	if (size > STATE_ARENA_MAX_BLOCK / 4)
+		return MemoryContextAllocZero(cxt, size);
+	for (a = state_arenas; a != NULL; a = a->link)
+		if (a->cxt == cxt)
+			break;
+	if (a == NULL)
+	{
+		a = MemoryContextAllocZero(cxt, sizeof(StateArena));
+		a->cxt = cxt;
+		a->block = 1024;
+		a->cb.func = state_arena_forget;
+		a->cb.arg = a;
+		MemoryContextRegisterResetCallback(cxt, &a->cb);
+		a->link = state_arenas;
+		state_arenas = a;
+	}
+	if (a->left < size)
+	{
+		while (a->block < size)
+			a->block *= 2;
+		a->next = MemoryContextAlloc(cxt, a->block);
+		a->left = a->block;
+		if (a->block < STATE_ARENA_MAX_BLOCK)
+			a->block *= 2;
+	}
+	p = a->next;
+	a->next += size;
+	a->left -= size;
+	memset(p, 0, size);
+	return p;
+}
+
+/* bytes of an AssessState of m */
+static Size
+assess_size(const Mkt *m)
+{
+	int			n = 0;
+
+	for (int w = 0; w < m->def.nwindows; w++)
+		n += plain(&m->def.windows[w]);
+	return offsetof(AssessState, tallies) + (Size) n * odr_tally_size(&m->def);
+}
+
+/* window w's tally (w plain) */
+static inline OdrTally *
+assess_tally(const AssessState *st, int w)
+{
+	Assert(st->tally_of[w] >= 0 && st->tally_of[w] < st->ntallies);
+	return (OdrTally *) ((char *) st->tallies + (Size) st->tally_of[w] * st->tally_size);
+}
+
+/* A state of m in cxt, its tallies empty, no as_of yet; packed (state_alloc:
+ * never pfree'd) for an aggregate's state. */
+static AssessState *
+assess_alloc(MemoryContext cxt, const Mkt *m, bool packed)
+{
+	AssessState *st = packed ? state_alloc(cxt, assess_size(m)) :
+		MemoryContextAllocZero(cxt, assess_size(m));
+
+	st->m = m;
+	st->tally_size = (uint16) odr_tally_size(&m->def);
+	for (int w = 0; w < ODR_ENG_MAX_WINDOWS; w++)
+		st->tally_of[w] = -1;
+	for (int w = 0; w < m->def.nwindows; w++)
+		if (plain(&m->def.windows[w]))
+		{
+			st->tally_of[w] = (int8) st->ntallies++;
+			odr_tally_init_short(&m->def, assess_tally(st, w));
+		}
+	return st;
+}
+
+/* st widened into out (for evaluation) */
+static void
+assess_expand(const AssessState *st, AssessFull *out)
+{
+	const OdrPolicyDef *p = &st->m->def;
+
+	out->m = st->m;
+	out->as_of = st->as_of;
+	memcpy(out->first, st->first, sizeof(out->first));
+	memcpy(out->last, st->last, sizeof(out->last));
+	for (int w = 0; w < ODR_ENG_MAX_WINDOWS; w++)
+	{
+		if (w < p->nwindows)
+			odr_tally_init(p, &out->t[w]);
+		else
+			memset(&out->t[w], 0, sizeof(OdrTally));
+		if (w < p->nwindows && plain(&p->windows[w]))
+			memcpy(&out->t[w], assess_tally(st, w), st->tally_size);
+	}
+}
+
 static AssessState *
 assess_new(MemoryContext cxt, const Mkt *m, DateADT as_of)
 {
-	AssessState *st = MemoryContextAllocZero(cxt, sizeof(AssessState));
+	AssessState *st = assess_alloc(cxt, m, true);
 	OdrError	err;
 
-	st->m = m;
 	st->as_of = as_of;
 	if (DATE_NOT_FINITE(as_of))
 		ereport(ERROR,
@@ -1151,7 +1317,6 @@ assess_new(MemoryContext cxt, const Mkt *m, DateADT as_of)
 				 errmsg("as_of must be a finite date")));
 	for (int w = 0; w < m->def.nwindows; w++)
 	{
-		odr_tally_init(&m->def, &st->t[w]);
 		if (plain(&m->def.windows[w]) &&
 			odr_window_days(&m->def.windows[w], as_of, &st->first[w], &st->last[w], &err) != ODR_OK)
 			ereport(ERROR,
@@ -1214,7 +1379,7 @@ odr_assess_transfn(PG_FUNCTION_ARGS)
 	order_row(o, st->m, &row);
 	for (int w = 0; w < st->m->def.nwindows; w++)
 		if (plain(&st->m->def.windows[w]) &&
-			(rc = odr_tally_add_row(&st->m->def, &st->t[w], &row, st->first[w], st->last[w], &err)) != ODR_OK)
+			(rc = odr_tally_add_row(&st->m->def, assess_tally(st, w), &row, st->first[w], st->last[w], &err)) != ODR_OK)
 			engine_fail(rc, &err);
 	PG_RETURN_POINTER(st);
 }
@@ -1235,8 +1400,8 @@ odr_assess_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	if (a == NULL)
 	{
-		a = MemoryContextAlloc(aggcxt, sizeof(AssessState));
-		memcpy(a, b, sizeof(AssessState));
+		a = state_alloc(aggcxt, assess_size(b->m));
+		memcpy(a, b, assess_size(b->m));
 		PG_RETURN_POINTER(a);
 	}
 	if (strcmp(a->m->name, b->m->name) != 0 || a->as_of != b->as_of ||
@@ -1246,7 +1411,7 @@ odr_assess_combinefn(PG_FUNCTION_ARGS)
 				 errmsg("odr_assess: marketplace and as_of must be the same for every row of a group")));
 	for (int w = 0; w < a->m->def.nwindows; w++)
 		if (plain(&a->m->def.windows[w]) &&
-			(rc = odr_tally_merge(&a->m->def, &a->t[w], &b->t[w], &err)) != ODR_OK)
+			(rc = odr_tally_merge(&a->m->def, assess_tally(a, w), assess_tally(b, w), &err)) != ODR_OK)
 			engine_fail(rc, &err);
 	PG_RETURN_POINTER(a);
 }
@@ -1293,7 +1458,7 @@ put_body(StringInfo s, const AssessState *st)
 		unsigned char buf[1024];
 
 		if (plain(&m->def.windows[w]))
-			n = (uint16) odr_tally_encode(&m->def, &st->t[w], buf, sizeof(buf));
+			n = (uint16) odr_tally_encode(&m->def, assess_tally(st, w), buf, sizeof(buf));
 		if (n > sizeof(buf))
 			elog(ERROR, "odr: a tally of %u bytes", n);
 		put_le(s, n, 2);
@@ -1320,6 +1485,9 @@ get_body(const unsigned char *p, Size len, AssessState *st, int sqlstate)
 	uint32		fp;
 	OdrError	err;
 
+	/* its tallies must have room (an AssessState from assess_alloc) */
+	if (st->tally_size != odr_tally_size(&m->def))
+		elog(ERROR, "odr: get_body into a state not sized for marketplace \"%s\"", m->name);
 	fp = get_le(p + 4, 4);
 	st->as_of = (DateADT) get_le(p + 8, 4);
 	if (fp != m->fingerprint || p[1] != m->def.nwindows)
@@ -1344,7 +1512,7 @@ get_body(const unsigned char *p, Size len, AssessState *st, int sqlstate)
 			ereport(ERROR, (errcode(sqlstate), errmsg("invalid odr_standing: truncated")));
 		if (plain(&m->def.windows[w]))
 		{
-			if (odr_tally_decode(&m->def, p + pos, n, &st->t[w], &err) != ODR_OK)
+			if (odr_tally_decode_short(&m->def, p + pos, n, assess_tally(st, w), &err) != ODR_OK)
 				ereport(ERROR,
 						(errcode(sqlstate),
 						 errmsg("invalid odr_standing: %s", err.message)));
@@ -1353,7 +1521,6 @@ get_body(const unsigned char *p, Size len, AssessState *st, int sqlstate)
 		{
 			if (n != 0)
 				ereport(ERROR, (errcode(sqlstate), errmsg("invalid odr_standing: a by_volume window holds a tally")));
-			odr_tally_init(&m->def, &st->t[w]);
 		}
 		pos += n;
 	}
@@ -1392,8 +1559,8 @@ odr_assess_deserialfn(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "odr_assess_deserialfn called outside an aggregate");
-	st = MemoryContextAllocZero(aggcxt, sizeof(AssessState));
-	st->m = marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_BINARY_REPRESENTATION));
+	st = assess_alloc(aggcxt, marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_BINARY_REPRESENTATION)),
+					  true);
 	get_body(p, len, st, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_POINTER(st);
 }
@@ -1524,7 +1691,7 @@ odr_standing_recv(PG_FUNCTION_ARGS)
 
 typedef struct Reading
 {
-	AssessState st;
+	AssessFull	st;
 	OdrEvaluation ev;
 } Reading;
 
@@ -1537,10 +1704,15 @@ read_standing(FunctionCallInfo fcinfo, int argno)
 	Reading    *r = palloc0(sizeof(Reading));
 	OdrError	err;
 	OdrStatus	rc;
+	AssessState *st;
 
 	standing_check(p, len, ERRCODE_INVALID_PARAMETER_VALUE);
-	r->st.m = marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_PARAMETER_VALUE));
-	get_body(p, len, &r->st, ERRCODE_INVALID_PARAMETER_VALUE);
+	st = assess_alloc(CurrentMemoryContext,
+					  marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_PARAMETER_VALUE)),
+					  false);
+	get_body(p, len, st, ERRCODE_INVALID_PARAMETER_VALUE);
+	assess_expand(st, &r->st);
+	pfree(st);
 	if ((rc = odr_policy_evaluate(&r->st.m->def, r->st.as_of, r->st.t, &r->ev, &err)) != ODR_OK)
 		engine_fail(rc, &err);
 	return r;
@@ -1732,12 +1904,24 @@ odr_explain_standing(PG_FUNCTION_ARGS)
 /* the roll-up odr_assess(t, day, marketplace, as_of)                   */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The state of odr_tally, one per group.  t is the last member so that a
+ * group's state takes tally_state_size(m) bytes, its tally short
+ * (odr_tally_size(&m->def) bytes, engine_core.h); one declared as a local
+ * variable is full-size.  Copy one by tally_state_size(st->m) bytes.
+ */
 typedef struct TallyState
 {
 	const Mkt  *m;
 	DateADT		day;
-	OdrTally	t;
+	OdrTally	t;				/* short in an aggregate's state */
 } TallyState;
+
+static Size
+tally_state_size(const Mkt *m)
+{
+	return offsetof(TallyState, t) + odr_tally_size(&m->def);
+}
 
 /*
  * odr_tally body: version (1), name length (1), reserved (2), fingerprint
@@ -1802,7 +1986,7 @@ tally_unpack(FunctionCallInfo fcinfo, const unsigned char *p, Size len, TallySta
 				 errmsg("the tally was computed under another definition of marketplace \"%s\"", st->m->name),
 				 errhint("Tally again: its counters or windows changed since.")));
 	st->day = (DateADT) get_le(p + 8, 4);
-	if (odr_tally_decode(&st->m->def, p + 12 + p[1], len - 12 - p[1], &st->t, &err) != ODR_OK)
+	if (odr_tally_decode_short(&st->m->def, p + 12 + p[1], len - 12 - p[1], &st->t, &err) != ODR_OK)
 		ereport(ERROR,
 				(errcode(sqlstate),
 				 errmsg("invalid odr_tally: %s", err.message)));
@@ -1834,10 +2018,10 @@ odr_tally_transfn(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("day must be a finite date from 0001-01-01 on")));
-		st = MemoryContextAllocZero(aggcxt, sizeof(TallyState));
+		st = state_alloc(aggcxt, tally_state_size(m));
 		st->m = m;
 		st->day = day;
-		odr_tally_init(&m->def, &st->t);
+		odr_tally_init_short(&m->def, &st->t);
 	}
 	else
 	{
@@ -1870,8 +2054,8 @@ odr_tally_combinefn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(a);
 	if (a == NULL)
 	{
-		a = MemoryContextAlloc(aggcxt, sizeof(TallyState));
-		memcpy(a, b, sizeof(TallyState));
+		a = state_alloc(aggcxt, tally_state_size(b->m));
+		memcpy(a, b, tally_state_size(b->m));
 		PG_RETURN_POINTER(a);
 	}
 	if (strcmp(a->m->name, b->m->name) != 0 || a->day != b->day || a->m->fingerprint != b->m->fingerprint)
@@ -1896,13 +2080,15 @@ odr_tally_deserialfn(PG_FUNCTION_ARGS)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcxt;
+	TallyState	ts;				/* full-size: the marketplace comes with it */
 	TallyState *st;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "odr_tally_deserialfn called outside an aggregate");
-	st = MemoryContextAllocZero(aggcxt, sizeof(TallyState));
-	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), st,
+	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &ts,
 				 ERRCODE_INVALID_BINARY_REPRESENTATION);
+	st = state_alloc(aggcxt, tally_state_size(ts.m));
+	memcpy(st, &ts, tally_state_size(ts.m));
 	PG_RETURN_POINTER(st);
 }
 
@@ -2014,7 +2200,7 @@ odr_assess_tally_transfn(PG_FUNCTION_ARGS)
 				 errmsg("the tally is of marketplace \"%s\", not \"%s\"", ts.m->name, st->m->name)));
 	for (int w = 0; w < st->m->def.nwindows; w++)
 		if (plain(&st->m->def.windows[w]) && ts.day >= st->first[w] && ts.day <= st->last[w] &&
-			(rc = odr_tally_merge(&st->m->def, &st->t[w], &ts.t, &err)) != ODR_OK)
+			(rc = odr_tally_merge(&st->m->def, assess_tally(st, w), &ts.t, &err)) != ODR_OK)
 			engine_fail(rc, &err);
 	PG_RETURN_POINTER(st);
 }

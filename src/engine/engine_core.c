@@ -675,21 +675,66 @@ odr_policy_def_prepare(OdrPolicyDef *p, OdrError *err)
 /* The tally                                                            */
 /* ------------------------------------------------------------------ */
 
-void
-odr_tally_init(const OdrPolicyDef *p, OdrTally *t)
+/* Cells of a tally of p: its counters, then its DISTINCT counters' slots
+ * (they follow each other from 0: odr_policy_def_prepare). */
+static int
+tally_cells(const OdrPolicyDef *p)
 {
-	memset(t, 0, sizeof(*t));
+	int			n = p->ncounters;
+
+	for (int i = 0; i < p->ncounters; i++)
+		if (p->counters[i].kind == ODR_COUNTER_DISTINCT)
+			n = p->ncounters + p->counters[i].slot + p->counters[i].k > n ?
+				p->ncounters + p->counters[i].slot + p->counters[i].k : n;
+	return n;
+}
+
+size_t
+odr_tally_size(const OdrPolicyDef *p)
+{
+	return (size_t) tally_cells(p) * sizeof(int64_t);
+}
+
+void
+odr_tally_init_short(const OdrPolicyDef *p, OdrTally *t)
+{
+	memset(t, 0, odr_tally_size(p));
 	for (int i = 0; i < p->ncounters; i++)
 		if (p->counters[i].kind == ODR_COUNTER_FIRST_DAY ||
 			p->counters[i].kind == ODR_COUNTER_LAST_DAY)
 			t->value[i] = ODR_ENG_NO_DAY;
 }
 
+void
+odr_tally_init(const OdrPolicyDef *p, OdrTally *t)
+{
+	memset(t, 0, sizeof(*t));
+	odr_tally_init_short(p, t);
+}
+
+/*
+ * The functions below work on a full-size local copy r of the prefix and
+ * store the prefix back only on success (all or nothing); they never read
+ * or write a cell of the caller's tally after the prefix, which may not be
+ * there (a short tally).
+ */
+static void
+tally_load(const OdrPolicyDef *p, OdrTally *r, const OdrTally *t)
+{
+	memcpy(r, t, odr_tally_size(p));
+}
+
+static void
+tally_store(const OdrPolicyDef *p, OdrTally *t, const OdrTally *r)
+{
+	memcpy(t, r, odr_tally_size(p));
+}
+
 /* Insert h into the ascending bottom-k list of counter c. */
 static void
-distinct_add(const OdrCounterDef *c, OdrTally *t, int i, uint64_t h)
+distinct_add(const OdrPolicyDef *p, const OdrCounterDef *c, OdrTally *t, int i, uint64_t h)
 {
-	uint64_t   *b = &t->buyers[c->slot];
+	uint64_t   *b = &odr_tally_buyers(p, t)[c->slot];
 	int			n = (int) t->value[i];
 	int			pos = 0;
 
@@ -710,8 +755,9 @@ OdrStatus
 odr_tally_add_row(const OdrPolicyDef *p, OdrTally *t, const OdrEngRow *row,
 				  int64_t first, int64_t last, OdrError *err)
 {
-	OdrTally	r = *t;			/* all or nothing */
+	OdrTally	r;				/* all or nothing */
 
+	tally_load(p, &r, t);
 	for (int i = 0; i < p->ncounters; i++)
 	{
 		const OdrCounterDef *c = &p->counters[i];
@@ -735,7 +781,7 @@ odr_tally_add_row(const OdrPolicyDef *p, OdrTally *t, const OdrEngRow *row,
 				break;
 			case ODR_COUNTER_DISTINCT:
 				if (row->buyer != 0)
-					distinct_add(c, &r, i, row->buyer);
+					distinct_add(p, c, &r, i, row->buyer);
 				break;
 			case ODR_COUNTER_FIRST_DAY:
 				if (r.value[i] == ODR_ENG_NO_DAY || day < r.value[i])
@@ -747,14 +793,16 @@ odr_tally_add_row(const OdrPolicyDef *p, OdrTally *t, const OdrEngRow *row,
 				break;
 		}
 	}
-	*t = r;
+	tally_store(p, t, &r);
 	return ODR_OK;
 }
 
 OdrStatus
 odr_tally_merge(const OdrPolicyDef *p, OdrTally *a, const OdrTally *b, OdrError *err)
 {
-	OdrTally	r = *a;
+	OdrTally	r;
+
+	tally_load(p, &r, a);
 
 	for (int i = 0; i < p->ncounters; i++)
 	{
@@ -770,9 +818,9 @@ odr_tally_merge(const OdrPolicyDef *p, OdrTally *a, const OdrTally *b, OdrError 
 				break;
 			case ODR_COUNTER_DISTINCT:
 				{
-					const uint64_t *x = &a->buyers[c->slot];
-					const uint64_t *y = &b->buyers[c->slot];
-					uint64_t   *out = &r.buyers[c->slot];
+					const uint64_t *x = &odr_tally_buyers_const(p, a)[c->slot];
+					const uint64_t *y = &odr_tally_buyers_const(p, b)[c->slot];
+					uint64_t   *out = &odr_tally_buyers(p, &r)[c->slot];
 					int			nx = (int) a->value[i],
 								ny = (int) b->value[i],
 								ix = 0,
@@ -810,14 +858,16 @@ odr_tally_merge(const OdrPolicyDef *p, OdrTally *a, const OdrTally *b, OdrError 
 				break;
 		}
 	}
-	*a = r;
+	tally_store(p, a, &r);
 	return ODR_OK;
 }
 
 OdrStatus
 odr_tally_subtract(const OdrPolicyDef *p, OdrTally *a, const OdrTally *b, OdrError *err)
 {
-	OdrTally	r = *a;
+	OdrTally	r;
+
+	tally_load(p, &r, a);
 
 	for (int i = 0; i < p->ncounters; i++)
 	{
@@ -834,7 +884,7 @@ odr_tally_subtract(const OdrPolicyDef *p, OdrTally *a, const OdrTally *b, OdrErr
 							"counter \"%s\" would go negative (%lld - %lld)", c->name,
 							(long long) a->value[i], (long long) b->value[i]);
 	}
-	*a = r;
+	tally_store(p, a, &r);
 	return ODR_OK;
 }
 
@@ -930,7 +980,7 @@ odr_tally_encode(const OdrPolicyDef *p, const OdrTally *t, unsigned char *out, s
 		if (c->kind == ODR_COUNTER_DISTINCT)
 			for (int j = 0; j < (int) t->value[i]; j++)
 			{
-				uint64_t	h = t->buyers[c->slot + j];
+				uint64_t	h = odr_tally_buyers_const(p, t)[c->slot + j];
 
 				for (int b = 0; b < 8; b++)
 					out[n++] = (unsigned char) (h >> (8 * b));
@@ -966,11 +1016,13 @@ varint_get(const unsigned char *in, size_t len, size_t *pos, uint64_t *v)
 	}
 }
 
-OdrStatus
-odr_tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
-				 OdrTally *t, OdrError *err)
+/* Decode into a full-size r (every cell set); *t unchanged on an error. */
+static OdrStatus
+tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
+			 OdrTally *t, OdrError *err)
 {
 	OdrTally	r;
+	uint64_t   *buyers = odr_tally_buyers(p, &r);
 	size_t		pos = 2;
 
 	if (in == NULL)
@@ -1024,11 +1076,11 @@ odr_tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 
 					for (int b = 0; b < 8; b++)
 						h |= (uint64_t) in[pos++] << (8 * b);
-					if (h == 0 || (j > 0 && h <= r.buyers[c->slot + j - 1]))
+					if (h == 0 || (j > 0 && h <= buyers[c->slot + j - 1]))
 						return odr_fail(err, ODR_ERR_SYNTAX,
 										"invalid tally: the buyers of \"%s\" are not ascending and non-zero",
 										c->name);
-					r.buyers[c->slot + j] = h;
+					buyers[c->slot + j] = h;
 				}
 				break;
 		}
@@ -1038,6 +1090,30 @@ odr_tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 						len - pos);
 	*t = r;
 	return ODR_OK;
+}
+
+OdrStatus
+odr_tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
+				 OdrTally *t, OdrError *err)
+{
+	OdrTally	r;
+	OdrStatus	st = tally_decode(p, in, len, &r, err);
+
+	if (st == ODR_OK)
+		*t = r;
+	return st;
+}
+
+OdrStatus
+odr_tally_decode_short(const OdrPolicyDef *p, const unsigned char *in, size_t len,
+					   OdrTally *t, OdrError *err)
+{
+	OdrTally	r;
+	OdrStatus	st = tally_decode(p, in, len, &r, err);
+
+	if (st == ODR_OK)
+		tally_store(p, t, &r);
+	return st;
 }
 
 /* ------------------------------------------------------------------ */

@@ -168,9 +168,9 @@ typedef struct OdrCounterDef
 	int			basis;			/* date basis that places the row in a day */
 	int			value;			/* SUM: index into OdrEngRow.values */
 	int			k;				/* DISTINCT: 1..ODR_ENG_MAX_DISTINCT_K */
-	int			slot;			/* DISTINCT: its first slot in
-								 * OdrTally.buyers (set by
-								 * odr_policy_def_prepare) */
+	int			slot;			/* DISTINCT: its first buyer slot,
+								 * 0-based after the counters (set by
+								 * odr_policy_def_prepare; see OdrTally) */
 } OdrCounterDef;
 
 typedef enum OdrWindowKind
@@ -340,20 +340,66 @@ OdrStatus	odr_policy_def_prepare(OdrPolicyDef *p, OdrError *err);
 /*
  * The tally functions need a prepared policy (odr_policy_def_prepare).
  * Every function is all or nothing: on an error the tally is unchanged.
- * The tally is canonical (unused slots zero), so two tallies of the same
- * rows compare equal with memcmp whatever the order they were merged in.
+ *
+ * Layout: one array of 64-bit cells.  An OdrTally is sized for the largest
+ * policy (a local variable, an array for odr_policy_evaluate), but a
+ * policy's tally is a prefix of it, odr_tally_size(p) bytes:
+ *
+ *   value[c]                          counter c < p->ncounters: COUNT,
+ *                                     SUM, FIRST/LAST_DAY its value;
+ *                                     DISTINCT the number n of buyers kept
+ *   value[p->ncounters + slot + j]    DISTINCT counter c (slot = c's
+ *                                     OdrCounterDef.slot), j < k: its n
+ *                                     smallest hashes ascending (the bits of
+ *                                     a uint64_t; odr_tally_buyers), then
+ *                                     zeros
+ *
+ * so a caller keeping many tallies (an aggregate's state per group) may
+ * allocate only odr_tally_size(p) bytes for each (the amazon policy: 18
+ * counters, 144 bytes; eBay: 10 counters and 14 buyer slots, 192 bytes; the
+ * full struct: 384).  odr_tally_add_row, _merge, _subtract, _encoded_size
+ * and _encode read and write that prefix only, so they take a short tally
+ * or a full one alike; odr_tally_init and odr_tally_decode set every cell of
+ * a full-size OdrTally (the cells after the prefix zero), their _short
+ * variants the prefix only.  Only a full-size tally may be copied by
+ * assignment or handed to odr_policy_evaluate / odr_comparison_advise
+ * (which index an array of them): widen a short one with odr_tally_init
+ * then a memcpy of odr_tally_size(p) bytes.
+ *
+ * The tally is canonical (unused cells zero), so two tallies of the same
+ * rows compare equal with memcmp (over odr_tally_size(p) bytes; over
+ * sizeof(OdrTally) when both are full-size) whatever the order they were
+ * merged in.
  */
+#define ODR_ENG_MAX_CELLS (ODR_ENG_MAX_COUNTERS + ODR_ENG_MAX_BUYER_SLOTS)
+
 typedef struct OdrTally
 {
-	int64_t		value[ODR_ENG_MAX_COUNTERS];	/* COUNT, SUM, FIRST/LAST_DAY;
-												 * DISTINCT: buyers kept */
-	uint64_t	buyers[ODR_ENG_MAX_BUYER_SLOTS];	/* DISTINCT counter c keeps
-													 * its value[c] smallest
-													 * hashes, ascending, at
-													 * buyers[slot..] */
+	int64_t		value[ODR_ENG_MAX_CELLS];	/* see above */
 } OdrTally;
 
+/* Bytes a tally of p occupies: 8 x (ncounters + the DISTINCT counters' k
+ * summed); at most sizeof(OdrTally). */
+size_t		odr_tally_size(const OdrPolicyDef *p);
+
+/* The buyer slots of a tally of p: DISTINCT counter c keeps its hashes at
+ * odr_tally_buyers(p, t)[c.slot .. c.slot + value[c] - 1]. */
+static inline uint64_t *
+odr_tally_buyers(const OdrPolicyDef *p, OdrTally *t)
+{
+	return (uint64_t *) &t->value[p->ncounters];
+}
+
+static inline const uint64_t *
+odr_tally_buyers_const(const OdrPolicyDef *p, const OdrTally *t)
+{
+	return (const uint64_t *) &t->value[p->ncounters];
+}
+
+/* t full-size: every cell (those after the prefix zero). */
 void		odr_tally_init(const OdrPolicyDef *p, OdrTally *t);
+/* The same for a short tally: only its odr_tally_size(p) bytes. */
+void		odr_tally_init_short(const OdrPolicyDef *p, OdrTally *t);
 /* Add one row to each counter whose basis day falls in [first, last]
  * (first = last = day: the row's contribution to one day's tally, the
  * caller calling once per distinct day of the row; a window's days: a
@@ -385,6 +431,10 @@ size_t		odr_tally_encode(const OdrPolicyDef *p, const OdrTally *t,
 							 unsigned char *out, size_t outlen);
 OdrStatus	odr_tally_decode(const OdrPolicyDef *p, const unsigned char *in,
 							 size_t len, OdrTally *t, OdrError *err);
+/* odr_tally_decode into a short tally: writes only its odr_tally_size(p)
+ * bytes (t full-size: the cells after them are left as they are). */
+OdrStatus	odr_tally_decode_short(const OdrPolicyDef *p, const unsigned char *in,
+								   size_t len, OdrTally *t, OdrError *err);
 
 /* ------------------------------------------------------------------ */
 /* Windows                                                              */

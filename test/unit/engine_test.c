@@ -1697,7 +1697,7 @@ full_tally(const OdrPolicyDef *p, OdrTally *t)
 			case ODR_COUNTER_DISTINCT:
 				t->value[i] = c->k;
 				for (int j = 0; j < c->k; j++)
-					t->buyers[c->slot + j] = UINT64_MAX - (uint64_t) (c->k - j);
+					odr_tally_buyers(p, t)[c->slot + j] = UINT64_MAX - (uint64_t) (c->k - j);
 				break;
 		}
 	}
@@ -1748,8 +1748,8 @@ test_encoding(void)
 
 		odr_tally_init(&ebay, &t);
 		t.value[4] = 2;
-		t.buyers[ebay.counters[4].slot] = 10;
-		t.buyers[ebay.counters[4].slot + 1] = 20;
+		odr_tally_buyers(&ebay, &t)[ebay.counters[4].slot] = 10;
+		odr_tally_buyers(&ebay, &t)[ebay.counters[4].slot + 1] = 20;
 		m = odr_tally_encode(&ebay, &t, x, sizeof(x));
 		ok(odr_tally_decode(&ebay, x, m, &back, &e) == ODR_OK && memcmp(&back, &t, sizeof(t)) == 0,
 		   "decode: two kept buyers round-trip");
@@ -1780,6 +1780,179 @@ test_encoding(void)
 		bad[10] = 0xFF;
 		bad[11] = 0x01;			/* 2^64 - 1: a COUNT above INT64_MAX */
 		ok_status(odr_tally_decode(&ebay, bad, m + 9, &back, &e), ODR_ERR_SYNTAX, &e, "decode: a count above INT64_MAX");
+	}
+}
+
+/*
+ * Short tallies: a tally allocated with exactly odr_tally_size(p) bytes,
+ * followed by a canary, goes through every tally function; it must equal
+ * (over its bytes) the full-size tally of the same rows, and the canary
+ * must never be touched.
+ */
+#define CANARY_BYTES 64
+
+static OdrTally *
+short_tally(const OdrPolicyDef *p)
+{
+	unsigned char *m = malloc(odr_tally_size(p) + CANARY_BYTES);
+
+	if (m == NULL)
+		abort();
+	memset(m, 0xA5, odr_tally_size(p) + CANARY_BYTES);
+	return (OdrTally *) m;
+}
+
+static bool
+canary_ok(const OdrPolicyDef *p, const OdrTally *t)
+{
+	const unsigned char *c = (const unsigned char *) t + odr_tally_size(p);
+
+	for (int i = 0; i < CANARY_BYTES; i++)
+		if (c[i] != 0xA5)
+			return false;
+	return true;
+}
+
+static void
+test_short_tallies(void)
+{
+	const OdrPolicyDef *ps[2] = {&amazon, &ebay};
+	const char *names[2] = {"Amazon", "eBay"};
+	int64_t		first = D(2014, 4, 1);
+	OdrError	e;
+
+	ok(odr_tally_size(&amazon) == (size_t) amazon.ncounters * 8 && odr_tally_size(&amazon) == 128,
+	   "size: an Amazon tally (%d COUNT counters) takes %zu bytes, not %zu", amazon.ncounters,
+	   odr_tally_size(&amazon), sizeof(OdrTally));
+	ok(odr_tally_size(&ebay) == (size_t) (ebay.ncounters + 5 + 3 + 6) * 8 &&
+	   odr_tally_size(&ebay) <= 256,
+	   "size: an eBay tally (%d counters, 14 buyer slots) takes %zu bytes", ebay.ncounters,
+	   odr_tally_size(&ebay));
+	ok(sizeof(OdrTally) == (ODR_ENG_MAX_COUNTERS + ODR_ENG_MAX_BUYER_SLOTS) * 8,
+	   "size: a full-size OdrTally holds the largest policy's cells");
+	{
+		OdrPolicyDef one = {0};
+
+		one.ncounters = 1;
+		one.counters[0].kind = ODR_COUNTER_DISTINCT;
+		one.counters[0].k = ODR_ENG_MAX_DISTINCT_K;
+		one.counters[0].slot = 0;
+		ok(odr_tally_size(&one) == (1 + ODR_ENG_MAX_DISTINCT_K) * 8,
+		   "size: one DISTINCT counter of k %d: its value and its %d slots", ODR_ENG_MAX_DISTINCT_K,
+		   ODR_ENG_MAX_DISTINCT_K);
+	}
+
+	for (int pi = 0; pi < 2; pi++)
+	{
+		const OdrPolicyDef *p = ps[pi];
+		size_t		sz = odr_tally_size(p);
+		bool		same = true,
+					canaries = true,
+					decoded = true,
+					tails = true;
+
+		for (int trial = 0; trial < 20; trial++)
+		{
+			int64_t		f = first + rnd_below(40),
+						l = f + 10 + rnd_below(70);
+			OdrTally	direct,
+						merged,
+						wide;
+			OdrTally   *s_direct = short_tally(p),
+					   *s_merged = short_tally(p),
+					   *s_part = short_tally(p),
+					   *s_back = short_tally(p);
+			unsigned char buf[512],
+						sbuf[512];
+			size_t		n,
+						sn;
+
+			random_rows(p, 50 + (int) rnd_below(400), first, trial % 2 ? 6 : 1000);
+			tally_days(p, first);
+			/* row by row */
+			odr_tally_init(p, &direct);
+			odr_tally_init_short(p, s_direct);
+			for (int i = 0; i < nrows; i++)
+			{
+				odr_tally_add_row(p, &direct, &rows[i], f, l, &e);
+				odr_tally_add_row(p, s_direct, &rows[i], f, l, &e);
+			}
+			/* merged from days: a full day into a short tally, a short
+			 * partial sum into a short tally */
+			odr_tally_init(p, &merged);
+			odr_tally_init_short(p, s_merged);
+			odr_tally_init_short(p, s_part);
+			for (int64_t d = f; d <= l; d++)
+			{
+				odr_tally_merge(p, &merged, &day_tally[d - first], &e);
+				odr_tally_merge(p, d % 2 ? s_merged : s_part, &day_tally[d - first], &e);
+			}
+			odr_tally_merge(p, s_merged, s_part, &e);
+			same &= memcmp(s_direct, &direct, sz) == 0 && memcmp(s_merged, &direct, sz) == 0 &&
+				memcmp(&merged, &direct, sizeof(OdrTally)) == 0;
+			/* a short tally widened equals the full one, every cell */
+			odr_tally_init(p, &wide);
+			memcpy(&wide, s_merged, sz);
+			same &= memcmp(&wide, &direct, sizeof(OdrTally)) == 0;
+			/* the binary form is the same, and decodes into a short tally */
+			n = odr_tally_encode(p, &direct, buf, sizeof(buf));
+			sn = odr_tally_encode(p, s_direct, sbuf, sizeof(sbuf));
+			decoded &= n == sn && memcmp(buf, sbuf, n) == 0 &&
+				odr_tally_encoded_size(p, s_direct) == n &&
+				odr_tally_decode_short(p, sbuf, sn, s_back, &e) == ODR_OK &&
+				memcmp(s_back, &direct, sz) == 0;
+			/* decode_short into a full-size tally leaves the cells after the
+			 * prefix as they are */
+			memset(&wide, 0x5A, sizeof(wide));
+			tails &= odr_tally_decode_short(p, buf, n, &wide, &e) == ODR_OK &&
+				memcmp(&wide, &direct, sz) == 0 &&
+				(sz == sizeof(wide) || ((unsigned char *) &wide)[sz] == 0x5A) &&
+				((unsigned char *) &wide)[sizeof(wide) - 1] == 0x5A;
+			/* subtract (COUNT and SUM only: Amazon) */
+			if (p == &amazon)
+			{
+				odr_tally_merge(p, s_merged, s_direct, &e);
+				same &= odr_tally_subtract(p, s_merged, s_direct, &e) == ODR_OK &&
+					memcmp(s_merged, &direct, sz) == 0;
+			}
+			canaries &= canary_ok(p, s_direct) && canary_ok(p, s_merged) && canary_ok(p, s_part) &&
+				canary_ok(p, s_back);
+			free(s_direct);
+			free(s_merged);
+			free(s_part);
+			free(s_back);
+		}
+		ok(same, "short (%s): a tally of exactly %zu bytes, row by row, merged, widened, equals the full-size tally (20 random windows)",
+		   names[pi], sz);
+		ok(decoded, "short (%s): it encodes to the same bytes and decodes back into %zu bytes", names[pi], sz);
+		ok(tails, "short (%s): decode_short into a full-size tally leaves the cells after the prefix", names[pi]);
+		ok(canaries, "short (%s): no tally function writes past the %zu bytes", names[pi], sz);
+	}
+
+	/* errors on short tallies: all or nothing, within the bytes */
+	{
+		const OdrPolicyDef *p = &amazon;
+		size_t		sz = odr_tally_size(p);
+		OdrTally   *a = short_tally(p),
+				   *b = short_tally(p);
+		OdrTally	saved;
+		unsigned char buf[512];
+		size_t		n;
+
+		odr_tally_init_short(p, a);
+		odr_tally_init_short(p, b);
+		a->value[0] = INT64_MAX;
+		b->value[0] = 1;
+		b->value[1] = 7;
+		memcpy(&saved, a, sz);
+		ok_status(odr_tally_merge(p, a, b, &e), ODR_ERR_OVERFLOW, &e, "short: a merge that overflows");
+		ok(memcmp(a, &saved, sz) == 0 && canary_ok(p, a) && canary_ok(p, b),
+		   "short: a failed merge changes nothing and stays within the bytes");
+		n = odr_tally_encode(p, b, buf, sizeof(buf));
+		ok_status(odr_tally_decode_short(p, buf, n - 1, a, &e), ODR_ERR_SYNTAX, &e, "short: decode truncated");
+		ok(memcmp(a, &saved, sz) == 0 && canary_ok(p, a), "short: a failed decode changes nothing");
+		free(a);
+		free(b);
 	}
 }
 
@@ -2085,6 +2258,7 @@ main(void)
 	test_constructs();
 	test_merge();
 	test_encoding();
+	test_short_tallies();
 	test_overflow();
 	test_validation();
 	test_advice_brute();

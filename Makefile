@@ -9,7 +9,7 @@ OBJS += src/response_core.o src/response.o
 OBJS += src/indicators_core.o src/indicators.o
 OBJS += src/peers_core.o src/peers.o
 # The marketplace-neutral policy engine (issue 14): plain C, unit-tested alone.
-OBJS += src/engine/engine_core.o src/marketplace.o
+OBJS += src/engine/engine_core.o src/marketplace.o src/assess_at.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror

@@ -36,39 +36,12 @@
 #include "utils/numeric.h"
 
 #include "engine/engine_core.h"
+#include "marketplace_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* A compiled marketplace                                               */
 /* ------------------------------------------------------------------ */
 
-typedef enum MktEvaluated
-{
-	MKT_DAILY = 0,
-	MKT_MONTH_END,
-	MKT_DAY_OF_MONTH
-} MktEvaluated;
-
-typedef enum MktEffective
-{
-	MKT_SAME_DAY = 0,
-	MKT_NEXT_DAY,
-	MKT_NEXT_MONTH_FIRST
-} MktEffective;
-
-typedef struct Mkt
-{
-	char		name[ODR_ENG_NAME_LEN];
-	uint32		shape;			/* hash of the date bases, events, values */
-	uint32		fingerprint;	/* hash of what a tally's layout depends on */
-	char		bases[ODR_ENG_MAX_BASES][ODR_ENG_NAME_LEN];
-	char		events[ODR_ENG_MAX_EVENTS][ODR_ENG_NAME_LEN];
-	char		values[ODR_ENG_MAX_VALUES][ODR_ENG_NAME_LEN];
-	MktEvaluated evaluated;
-	int			evaluation_day;
-	MktEffective effective;
-	char		level_desc[ODR_ENG_MAX_LEVELS][128];
-	OdrPolicyDef def;
-} Mkt;
 
 #define MKT_SCHEMA(nsp) quote_identifier(get_namespace_name(nsp))
 
@@ -592,7 +565,7 @@ typedef struct CallMkts
 	Mkt		   *m[MKT_PER_CALL];
 } CallMkts;
 
-static const Mkt *
+const Mkt *
 marketplace_for(FunctionCallInfo fcinfo, const char *name)
 {
 	CallMkts   *cm = (CallMkts *) fcinfo->flinfo->fn_extra;
@@ -615,7 +588,7 @@ marketplace_for(FunctionCallInfo fcinfo, const char *name)
 	return copy;
 }
 
-static const Mkt *
+const Mkt *
 marketplace_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 {
 	char	   *name;
@@ -650,7 +623,7 @@ odr_marketplace_check(PG_FUNCTION_ARGS)
  * form writes years of four or more digits, no BC) */
 #define ORDER_DAY_OK(d) ((d) >= -730119 && IS_VALID_DATE(d))
 
-typedef struct OrderV
+struct OrderV
 {
 	int32		vl_len_;
 	uint8		version;
@@ -661,7 +634,7 @@ typedef struct OrderV
 	uint64		events;
 	uint64		buyer;
 	int64		data[FLEXIBLE_ARRAY_MEMBER];	/* values, then days (int64) */
-} OrderV;
+};
 
 #define ORDER_SIZE(nb, nv) (offsetof(OrderV, data) + sizeof(int64) * ((nb) + (nv)))
 #define PG_GETARG_ORDER_P(n) ((OrderV *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
@@ -1059,7 +1032,7 @@ odr_order_events(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-static void
+void
 order_row(const OrderV *o, const Mkt *m, OdrEngRow *row)
 {
 	if (o->shape != m->shape || o->nbases != m->def.nbases || o->nvalues != m->def.nvalues)
@@ -1122,22 +1095,22 @@ odr_choice(PG_FUNCTION_ARGS)
 /* The assessment: odr_assess(o, marketplace, as_of) -> odr_standing    */
 /* ------------------------------------------------------------------ */
 
-typedef struct AssessState
+struct AssessState
 {
 	const Mkt  *m;
 	DateADT		as_of;
 	int64		first[ODR_ENG_MAX_WINDOWS];
 	int64		last[ODR_ENG_MAX_WINDOWS];
 	OdrTally	t[ODR_ENG_MAX_WINDOWS];
-} AssessState;
+};
 
-static bool
+bool
 plain(const OdrWindowDef *w)
 {
 	return w->kind != ODR_WINDOW_BY_VOLUME;
 }
 
-static AssessState *
+AssessState *
 assess_new(MemoryContext cxt, const Mkt *m, DateADT as_of)
 {
 	AssessState *st = MemoryContextAllocZero(cxt, sizeof(AssessState));
@@ -1162,7 +1135,15 @@ assess_new(MemoryContext cxt, const Mkt *m, DateADT as_of)
 	return st;
 }
 
-static void
+/* The tally of window w of a state (src/assess_at.c fills a standing's
+ * windows through it, not through the state's layout). */
+OdrTally *
+assess_tally(AssessState *st, int w)
+{
+	return &st->t[w];
+}
+
+void
 engine_fail(OdrStatus st, const OdrError *err)
 {
 	odr_raise(st, err, ODR_IN_ARGUMENT);
@@ -1170,7 +1151,7 @@ engine_fail(OdrStatus st, const OdrError *err)
 
 /* Whether argument argno is the name of marketplace m: compared as it
  * comes, with no copy (a transition function checks it on every row). */
-static bool
+bool
 arg_names_marketplace(FunctionCallInfo fcinfo, int argno, const Mkt *m)
 {
 	text	   *t;
@@ -1264,7 +1245,7 @@ put_le(StringInfo s, uint32 v, int bytes)
 		appendStringInfoChar(s, (char) ((v >> (8 * i)) & 0xff));
 }
 
-static uint32
+uint32
 get_le(const unsigned char *p, int bytes)
 {
 	uint32		v = 0;
@@ -1274,7 +1255,7 @@ get_le(const unsigned char *p, int bytes)
 	return v;
 }
 
-static void
+void
 put_body(StringInfo s, const AssessState *st)
 {
 	const Mkt  *m = st->m;
@@ -1770,7 +1751,7 @@ tally_pack(const TallyState *st)
 	return out;
 }
 
-static void
+void
 tally_check(const unsigned char *p, Size len, int sqlstate)
 {
 	if (len < 12 || p[0] != 1 || p[1] == 0 || p[1] >= ODR_ENG_NAME_LEN || p[2] != 0 || p[3] != 0 ||

@@ -306,11 +306,23 @@ odr_assess_at_tally_transfn(PG_FUNCTION_ARGS)
 	k = interval_of(st, (int64) (DateADT) get_le(p + 8, 4));
 	if (!st->covered[k])
 		PG_RETURN_POINTER(st);	/* in no window of any date */
+	/* the interval's first row is decoded in place, the others merged */
+	if (st->t[k] == NULL)
+	{
+		OdrTally   *to = MemoryContextAlloc(GetMemoryChunkContext(st), sizeof(OdrTally));
+
+		if (odr_tally_decode(&m->def, p + 12 + p[1], len - 12 - p[1], to, &err) != ODR_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid odr_tally: %s", err.message)));
+		st->t[k] = to;
+		PG_RETURN_POINTER(st);
+	}
 	if (odr_tally_decode(&m->def, p + 12 + p[1], len - 12 - p[1], &t, &err) != ODR_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid odr_tally: %s", err.message)));
-	if ((rc = odr_tally_merge(&m->def, interval_tally(st, k), &t, &err)) != ODR_OK)
+	if ((rc = odr_tally_merge(&m->def, st->t[k], &t, &err)) != ODR_OK)
 		engine_fail(rc, &err);
 	PG_RETURN_POINTER(st);
 }

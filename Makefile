@@ -9,7 +9,7 @@ OBJS += src/response_core.o src/response.o
 OBJS += src/indicators_core.o src/indicators.o
 OBJS += src/peers_core.o src/peers.o
 # The marketplace-neutral policy engine (issue 14): plain C, unit-tested alone.
-OBJS += src/engine/engine_core.o src/marketplace.o
+OBJS += src/engine/engine_core.o src/marketplace.o src/assess_at.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
@@ -31,7 +31,7 @@ REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers 
 REGRESS += stars_response
 REGRESS += stars_indicators
 REGRESS += stars_scores
-REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_aliexpress
+REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_at marketplace_aliexpress
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out

@@ -36,39 +36,12 @@
 #include "utils/numeric.h"
 
 #include "engine/engine_core.h"
+#include "marketplace_internal.h"
 
 /* ------------------------------------------------------------------ */
 /* A compiled marketplace                                               */
 /* ------------------------------------------------------------------ */
 
-typedef enum MktEvaluated
-{
-	MKT_DAILY = 0,
-	MKT_MONTH_END,
-	MKT_DAY_OF_MONTH
-} MktEvaluated;
-
-typedef enum MktEffective
-{
-	MKT_SAME_DAY = 0,
-	MKT_NEXT_DAY,
-	MKT_NEXT_MONTH_FIRST
-} MktEffective;
-
-typedef struct Mkt
-{
-	char		name[ODR_ENG_NAME_LEN];
-	uint32		shape;			/* hash of the date bases, events, values */
-	uint32		fingerprint;	/* hash of what a tally's layout depends on */
-	char		bases[ODR_ENG_MAX_BASES][ODR_ENG_NAME_LEN];
-	char		events[ODR_ENG_MAX_EVENTS][ODR_ENG_NAME_LEN];
-	char		values[ODR_ENG_MAX_VALUES][ODR_ENG_NAME_LEN];
-	MktEvaluated evaluated;
-	int			evaluation_day;
-	MktEffective effective;
-	char		level_desc[ODR_ENG_MAX_LEVELS][128];
-	OdrPolicyDef def;
-} Mkt;
 
 #define MKT_SCHEMA(nsp) quote_identifier(get_namespace_name(nsp))
 
@@ -592,7 +565,7 @@ typedef struct CallMkts
 	Mkt		   *m[MKT_PER_CALL];
 } CallMkts;
 
-static const Mkt *
+const Mkt *
 marketplace_for(FunctionCallInfo fcinfo, const char *name)
 {
 	CallMkts   *cm = (CallMkts *) fcinfo->flinfo->fn_extra;
@@ -615,7 +588,7 @@ marketplace_for(FunctionCallInfo fcinfo, const char *name)
 	return copy;
 }
 
-static const Mkt *
+const Mkt *
 marketplace_arg(FunctionCallInfo fcinfo, int argno, const char *argname)
 {
 	char	   *name;
@@ -650,7 +623,7 @@ odr_marketplace_check(PG_FUNCTION_ARGS)
  * form writes years of four or more digits, no BC) */
 #define ORDER_DAY_OK(d) ((d) >= -730119 && IS_VALID_DATE(d))
 
-typedef struct OrderV
+struct OrderV
 {
 	int32		vl_len_;
 	uint8		version;
@@ -661,7 +634,7 @@ typedef struct OrderV
 	uint64		events;
 	uint64		buyer;
 	int64		data[FLEXIBLE_ARRAY_MEMBER];	/* values, then days (int64) */
-} OrderV;
+};
 
 #define ORDER_SIZE(nb, nv) (offsetof(OrderV, data) + sizeof(int64) * ((nb) + (nv)))
 #define PG_GETARG_ORDER_P(n) ((OrderV *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n)))
@@ -1059,7 +1032,7 @@ odr_order_events(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_array(d, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
-static void
+void
 order_row(const OrderV *o, const Mkt *m, OdrEngRow *row)
 {
 	if (o->shape != m->shape || o->nbases != m->def.nbases || o->nvalues != m->def.nvalues)
@@ -1134,7 +1107,7 @@ odr_choice(PG_FUNCTION_ARGS)
  * The tallies are short (engine_core.h, OdrTally): hand them to the tally
  * functions only; assess_expand widens them for odr_policy_evaluate.
  */
-typedef struct AssessState
+struct AssessState
 {
 	const Mkt  *m;
 	DateADT		as_of;
@@ -1146,7 +1119,7 @@ typedef struct AssessState
 	int64		last[ODR_ENG_MAX_WINDOWS];
 	int64		tallies[FLEXIBLE_ARRAY_MEMBER];	/* ntallies x tally_size
 												 * bytes */
-} AssessState;
+};
 
 /* A standing read back whole: full-size tallies, one per window (a
  * by_volume window's empty), as odr_policy_evaluate and
@@ -1160,7 +1133,7 @@ typedef struct AssessFull
 	OdrTally	t[ODR_ENG_MAX_WINDOWS];
 } AssessFull;
 
-static bool
+bool
 plain(const OdrWindowDef *w)
 {
 	return w->kind != ODR_WINDOW_BY_VOLUME;
@@ -1254,8 +1227,9 @@ assess_size(const Mkt *m)
 	return offsetof(AssessState, tallies) + (Size) n * odr_tally_size(&m->def);
 }
 
-/* window w's tally (w plain) */
-static inline OdrTally *
+/* Window w's tally (w plain); src/assess_at.c fills a standing's windows
+ * through it, not through the state's layout. */
+OdrTally *
 assess_tally(const AssessState *st, int w)
 {
 	Assert(st->tally_of[w] >= 0 && st->tally_of[w] < st->ntallies);
@@ -1304,7 +1278,7 @@ assess_expand(const AssessState *st, AssessFull *out)
 	}
 }
 
-static AssessState *
+AssessState *
 assess_new(MemoryContext cxt, const Mkt *m, DateADT as_of)
 {
 	AssessState *st = assess_alloc(cxt, m, true);
@@ -1327,7 +1301,7 @@ assess_new(MemoryContext cxt, const Mkt *m, DateADT as_of)
 	return st;
 }
 
-static void
+void
 engine_fail(OdrStatus st, const OdrError *err)
 {
 	odr_raise(st, err, ODR_IN_ARGUMENT);
@@ -1335,7 +1309,7 @@ engine_fail(OdrStatus st, const OdrError *err)
 
 /* Whether argument argno is the name of marketplace m: compared as it
  * comes, with no copy (a transition function checks it on every row). */
-static bool
+bool
 arg_names_marketplace(FunctionCallInfo fcinfo, int argno, const Mkt *m)
 {
 	text	   *t;
@@ -1429,7 +1403,7 @@ put_le(StringInfo s, uint32 v, int bytes)
 		appendStringInfoChar(s, (char) ((v >> (8 * i)) & 0xff));
 }
 
-static uint32
+uint32
 get_le(const unsigned char *p, int bytes)
 {
 	uint32		v = 0;
@@ -1439,7 +1413,7 @@ get_le(const unsigned char *p, int bytes)
 	return v;
 }
 
-static void
+void
 put_body(StringInfo s, const AssessState *st)
 {
 	const Mkt  *m = st->m;
@@ -1954,7 +1928,7 @@ tally_pack(const TallyState *st)
 	return out;
 }
 
-static void
+void
 tally_check(const unsigned char *p, Size len, int sqlstate)
 {
 	if (len < 12 || p[0] != 1 || p[1] == 0 || p[1] >= ODR_ENG_NAME_LEN || p[2] != 0 || p[3] != 0 ||

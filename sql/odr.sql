@@ -3486,3 +3486,157 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION odr_amazon_report(odr_standing) IS
 	'M1: a standing under amazon (or a marketplace with its metric names) as jsonb shaped like the SP-API account health report''s performanceMetrics: orderDefectRate mfn / afn (orderCount, orderWithDefects, claims, chargebacks, negativeFeedback), lateShipmentRateList (10 and 30 days), preFulfillmentCancellationRate, validTrackingRate, each with reportingDateRange, status (GOOD met, POOR failed, NONE not measured), targetValue, targetCondition, rate; plus youngOrders (M1.5)';
+
+-- ---------------------------------------------------------------------
+-- The warehouse path of a marketplace (issue 14): per-day tallies in a
+-- materialised view, every evaluation of the marketplace's calendar from
+-- them, plain columns for BI, the current and the projected level
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_create_marketplace_warehouse(
+	source regclass,
+	seller_column name,
+	order_column name,
+	marketplace text,
+	prefix text DEFAULT 'odr_')
+RETURNS SETOF regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+	nsp name;
+	src text := source::text;
+	seller_type regtype;
+	order_type regtype;
+	daily text;
+	levels text;
+	metrics text;
+	current_v text;
+BEGIN
+	IF source IS NULL OR seller_column IS NULL OR order_column IS NULL OR marketplace IS NULL OR prefix IS NULL THEN
+		RAISE EXCEPTION '% must not be NULL',
+			CASE WHEN source IS NULL THEN 'source' WHEN seller_column IS NULL THEN 'seller_column'
+			     WHEN order_column IS NULL THEN 'order_column' WHEN marketplace IS NULL THEN 'marketplace'
+			     ELSE 'prefix' END
+			USING ERRCODE = 'null_value_not_allowed',
+			      HINT = 'source, seller_column, order_column, marketplace and prefix must all be given.';
+	END IF;
+	-- an unknown or broken marketplace: 22023 / 23514, from the engine
+	PERFORM @extschema@.odr_marketplace_check(marketplace);
+	-- the longest name made from prefix is <prefix>evaluations_key
+	IF octet_length(prefix) + octet_length('evaluations_key') > 63 THEN
+		RAISE EXCEPTION 'prefix "%" is too long: % bytes, at most %', prefix, octet_length(prefix), 63 - octet_length('evaluations_key')
+			USING ERRCODE = 'name_too_long',
+			      DETAIL = 'The longest name odr_create_marketplace_warehouse makes is <prefix>evaluations_key, and a name has at most 63 bytes.';
+	END IF;
+	SELECT n.nspname INTO nsp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	WHERE c.oid = source;
+	SELECT a.atttypid::regtype INTO seller_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = seller_column AND a.attnum > 0 AND NOT a.attisdropped;
+	SELECT a.atttypid::regtype INTO order_type FROM pg_attribute a
+	WHERE a.attrelid = source AND a.attname = order_column AND a.attnum > 0 AND NOT a.attisdropped;
+	IF seller_type IS NULL OR order_type IS NULL THEN
+		RAISE EXCEPTION 'column "%" of "%" does not exist',
+			CASE WHEN seller_type IS NULL THEN seller_column ELSE order_column END, src
+			USING ERRCODE = 'undefined_column';
+	END IF;
+	IF order_type <> '@extschema@.odr_order'::regtype THEN
+		RAISE EXCEPTION 'column "%" of "%" is %, not odr_order', order_column, src, order_type
+			USING ERRCODE = 'datatype_mismatch',
+			      HINT = format('Build each order''s facts in a view, for example odr_%s_order(...) AS %I, and pass the view.',
+			                    CASE WHEN marketplace IN ('amazon', 'ebay', 'aliexpress') THEN marketplace ELSE '<marketplace>' END, order_column);
+	END IF;
+	daily := format('%I.%I', nsp, prefix || 'daily');
+	levels := format('%I.%I', nsp, prefix || 'evaluations');
+	metrics := format('%I.%I', nsp, prefix || 'metrics');
+	current_v := format('%I.%I', nsp, prefix || 'current');
+
+	-- one tally per seller and day: each order counted on each distinct day
+	-- of its date bases (odr_order_tally_days); an order built for another
+	-- marketplace is an error here, not a silent zero
+	EXECUTE format($q$
+		CREATE MATERIALIZED VIEW %1$s AS
+		SELECT s.%2$I AS seller_id, d.day, @extschema@.odr_tally(s.%3$I, %4$L, d.day) AS tally
+		FROM %5$s AS s, @extschema@.odr_order_tally_days(s.%3$I) AS d(day)
+		GROUP BY 1, 2$q$, daily, seller_column, order_column, marketplace, src);
+	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, day)', prefix || 'daily_key', daily);
+	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', daily,
+		format('odr: the per-day tallies of marketplace %s over %s (one row per seller and day); refresh with odr_refresh_warehouse(%L)',
+		       marketplace, src, daily));
+	RETURN NEXT daily::regclass;
+
+	-- every evaluation of the calendar from the first day of the data to the
+	-- last, for each seller from its own first day, in one pass over the
+	-- tallies (odr_assess_at)
+	EXECUTE format($q$
+		CREATE MATERIALIZED VIEW %1$s AS
+		WITH span AS (
+			SELECT pg_catalog.min(t.day) AS first_day, pg_catalog.max(t.day) AS last_day FROM %2$s AS t),
+		dates AS (
+			SELECT pg_catalog.array_agg(e.evaluated_on ORDER BY e.evaluated_on) AS ds
+			FROM span, @extschema@.odr_evaluations(%3$L, span.first_day, span.last_day) AS e),
+		graded AS (
+			SELECT t.seller_id, pg_catalog.min(t.day) AS first_day,
+			       @extschema@.odr_assess_at(t.tally, %3$L, (SELECT dates.ds FROM dates)) AS standings
+			FROM %2$s AS t
+			WHERE (SELECT dates.ds FROM dates) IS NOT NULL
+			GROUP BY t.seller_id)
+		SELECT g.seller_id, e.evaluated_on, e.effective_from, e.effective_to,
+		       @extschema@.odr_level(u.standing) AS level,
+		       @extschema@.odr_level_rank(u.standing) AS level_rank,
+		       @extschema@.odr_deciding_standard(u.standing) AS deciding_standard,
+		       u.standing
+		FROM graded AS g,
+		     pg_catalog.unnest(g.standings) AS u(standing),
+		     @extschema@.odr_evaluations(%3$L, @extschema@.odr_standing_as_of(u.standing),
+		                                 @extschema@.odr_standing_as_of(u.standing)) AS e
+		WHERE e.evaluated_on OPERATOR(pg_catalog.>=) g.first_day$q$, levels, daily, marketplace);
+	EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seller_id, evaluated_on)', prefix || 'evaluations_key', levels);
+	EXECUTE format('COMMENT ON MATERIALIZED VIEW %s IS %L', levels,
+		format('odr: each seller''s level under marketplace %s on every evaluation of its calendar, from the seller''s first day to the last day of %s: level, rank, deciding standard, when it is in effect, and the standing',
+		       marketplace, daily));
+	RETURN NEXT levels::regclass;
+
+	-- plain columns for BI: one row per seller, evaluation and metric
+	EXECUTE format($q$
+		CREATE VIEW %1$s AS
+		SELECT l.seller_id, l.evaluated_on, l.level, m.metric, m.kind, m."window", m.first_day, m.last_day,
+		       m.value, m.numerator, m.denominator
+		FROM %2$s AS l, @extschema@.odr_standing_metrics(l.standing) AS m$q$, metrics, levels);
+	EXECUTE format('COMMENT ON VIEW %s IS %L', metrics,
+		format('odr: every metric of marketplace %s behind each level of %s, as plain columns', marketplace, levels));
+	RETURN NEXT metrics::regclass;
+
+	-- the level in effect today (the latest evaluation whose effect has
+	-- begun) and the projected one: the next evaluation over the orders
+	-- known so far (eBay M2.4; a daily marketplace: tomorrow's)
+	EXECUTE format($q$
+		CREATE VIEW %1$s AS
+		SELECT g.seller_id,
+		       CASE WHEN g.first_day OPERATOR(pg_catalog.<=) x.evaluated_on THEN x.evaluated_on END AS evaluated_on,
+		       CASE WHEN g.first_day OPERATOR(pg_catalog.<=) x.evaluated_on THEN x.effective_from END AS effective_from,
+		       CASE WHEN g.first_day OPERATOR(pg_catalog.<=) x.evaluated_on THEN x.effective_to END AS effective_to,
+		       CASE WHEN g.first_day OPERATOR(pg_catalog.<=) x.evaluated_on THEN @extschema@.odr_level(g.current_standing) END AS level,
+		       CASE WHEN g.first_day OPERATOR(pg_catalog.<=) x.evaluated_on THEN @extschema@.odr_level_rank(g.current_standing) END AS level_rank,
+		       CASE WHEN g.first_day OPERATOR(pg_catalog.<=) x.evaluated_on THEN @extschema@.odr_deciding_standard(g.current_standing) END AS deciding_standard,
+		       x.projected_on,
+		       @extschema@.odr_level(g.projected_standing) AS projected_level,
+		       @extschema@.odr_level_rank(g.projected_standing) AS projected_level_rank,
+		       @extschema@.odr_deciding_standard(g.projected_standing) AS projected_deciding_standard
+		FROM (SELECT e.evaluated_on, e.effective_from, e.effective_to,
+		             @extschema@.odr_next_evaluation(%3$L, CURRENT_DATE) AS projected_on
+		      FROM @extschema@.odr_evaluations(%3$L, CURRENT_DATE OPERATOR(pg_catalog.-) 400, CURRENT_DATE) AS e
+		      WHERE e.effective_from OPERATOR(pg_catalog.<=) CURRENT_DATE
+		      ORDER BY e.evaluated_on DESC LIMIT 1) AS x,
+		     LATERAL (SELECT t.seller_id, pg_catalog.min(t.day) AS first_day,
+		                     @extschema@.odr_assess(t.tally, %3$L, x.evaluated_on) AS current_standing,
+		                     @extschema@.odr_assess(t.tally, %3$L, x.projected_on) AS projected_standing
+		              FROM %2$s AS t GROUP BY t.seller_id) AS g$q$, current_v, daily, marketplace);
+	EXECUTE format('COMMENT ON VIEW %s IS %L', current_v,
+		format('odr: per seller, the level of marketplace %s in effect today (its latest evaluation whose effect has begun; NULL before the seller''s first day) and the projected level of the next evaluation over the orders known so far, from %s',
+		       marketplace, daily));
+	RETURN NEXT current_v::regclass;
+END
+$fn$;
+COMMENT ON FUNCTION odr_create_marketplace_warehouse(regclass, name, name, text, text) IS
+	'Issue 14: the warehouse of a marketplace over a table or view with one odr_order column (odr_amazon_order, odr_ebay_order, odr_aliexpress_order, odr_order): <prefix>daily (per-day odr_tally, materialised), <prefix>evaluations (every evaluation of the marketplace calendar: level, rank, deciding standard, effective dates, standing; materialised), <prefix>metrics (every metric as plain columns), <prefix>current (today''s level and the projected one). Refresh with odr_refresh_warehouse(''<prefix>daily'').';

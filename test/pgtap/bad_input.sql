@@ -62,6 +62,7 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_refresh_warehouse', 'sql/warehouse.sql (22004, 42809, 55000 rolls everything back)'),
  ('odr_projection_windows', 'sql/calendar.sql'), ('odr_projection', 'sql/warehouse.sql'), ('odr_report', 'sql/warehouse.sql'),
  ('odr_create_warehouse', 'sql/warehouse.sql, this file (nothing created)'), ('odr_check_shards', 'test/shards.sh (55000)'),
+ ('odr_create_marketplace_warehouse', 'sql/marketplace_warehouse.sql (NULLs 22004, unknown marketplace 22023, missing column 42703, not odr_order 42804, long prefix 42622, a name taken 42P07, orders built for another marketplace: nothing created)'),
  -- 1688: S4
  ('odr_response_rate', 'sql/stars_response.sql'), ('odr_response_counted', 'sql/stars_response.sql'),
  ('odr_response_answered', 'sql/stars_response.sql'), ('odr_in_response_hours', 'sql/stars_response.sql'),

@@ -36,6 +36,7 @@
 #include "utils/numeric.h"
 
 #include "engine/engine_core.h"
+#include "marketplace.h"
 
 /* ------------------------------------------------------------------ */
 /* A compiled marketplace                                               */
@@ -926,22 +927,11 @@ fixed_point(Datum num, const char *argname, int i)
 	return DatumGetInt64(DirectFunctionCall1(numeric_int8, rounded));
 }
 
+/* 22023 when an array argument of odr_order has not the marketplace's
+ * number of elements, listing what it expects */
 static void
-array_arg(FunctionCallInfo fcinfo, int argno, const char *argname, Oid elemtype, int expected,
-		  const char (*names)[ODR_ENG_NAME_LEN], Datum **elems, bool **nulls)
+count_check(const char *argname, int n, int expected, const char (*names)[ODR_ENG_NAME_LEN])
 {
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
-	int16		len;
-	bool		byval;
-	char		align;
-	int			n;
-
-	if (ARR_NDIM(a) > 1 || (ARR_NDIM(a) == 1 && ARR_LBOUND(a)[0] != 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional array starting at 1", argname)));
-	get_typlenbyvalalign(elemtype, &len, &byval, &align);
-	deconstruct_array(a, elemtype, len, byval, align, elems, nulls, &n);
 	if (n != expected)
 	{
 		StringInfoData s;
@@ -954,6 +944,99 @@ array_arg(FunctionCallInfo fcinfo, int argno, const char *argname, Oid elemtype,
 				 errmsg("%s has %d elements, the marketplace expects %d", argname, n, expected),
 				 errdetail("In order: %s.", expected ? s.data : "(none)")));
 	}
+}
+
+static void
+array_arg(FunctionCallInfo fcinfo, int argno, const char *argname, Oid elemtype,
+		  Datum **elems, bool **nulls, int *n)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
+	int16		len;
+	bool		byval;
+	char		align;
+
+	if (ARR_NDIM(a) > 1 || (ARR_NDIM(a) == 1 && ARR_LBOUND(a)[0] != 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array starting at 1", argname)));
+	get_typlenbyvalalign(elemtype, &len, &byval, &align);
+	deconstruct_array(a, elemtype, len, byval, align, elems, nulls, n);
+}
+
+/*
+ * Filling an order, part by part, in one place for odr_order(...) and the
+ * marketplaces' C constructors (src/marketplaces/): both give the same bytes
+ * and raise the same errors.  Days are date Datums following the
+ * marketplace's date bases; events its events (a NULL event: false); values
+ * numeric Datums following its values (NULL: 0).
+ */
+static void
+order_put_days(const Mkt *m, OrderV *o, int n, const Datum *days, const bool *nulls)
+{
+	const OdrPolicyDef *p = &m->def;
+
+	count_check("days", n, p->nbases, m->bases);
+	for (int i = 0; i < p->nbases; i++)
+	{
+		DateADT		d = nulls[i] ? 0 : DatumGetDateADT(days[i]);
+
+		if (!nulls[i] && (DATE_NOT_FINITE(d) || !ORDER_DAY_OK(d)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("days[%d] (%s) must be a finite date from 0001-01-01 on", i + 1, m->bases[i])));
+		o->data[p->nvalues + i] = nulls[i] ? ORDER_NO_DAY : d;
+	}
+}
+
+static void
+order_put_events(const Mkt *m, OrderV *o, int n, const bool *events, const bool *nulls)
+{
+	count_check("events", n, m->def.nevents, m->events);
+	for (int i = 0; i < m->def.nevents; i++)
+		if (!nulls[i] && events[i])
+			o->events |= UINT64_C(1) << i;
+}
+
+static void
+order_put_values(const Mkt *m, OrderV *o, int n, const Datum *values, const bool *nulls)
+{
+	count_check("values", n, m->def.nvalues, m->values);
+	for (int i = 0; i < m->def.nvalues; i++)
+		o->data[i] = nulls[i] ? 0 : fixed_point(values[i], "values", i);
+}
+
+static void
+order_put_buyer(OrderV *o, const text *buyer)
+{
+	uint64		h = DatumGetUInt64(hash_any_extended((const unsigned char *) VARDATA_ANY(buyer),
+													 VARSIZE_ANY_EXHDR(buyer), 0x6f6472));
+
+	o->buyer = h == 0 ? 1 : h;
+}
+
+/*
+ * An order of marketplace `name` from its parts (src/marketplace.h): as
+ * odr_order(name, days, events, values, buyer) with arrays of those
+ * elements; nvalues < 0: a NULL values array; buyer NULL: unknown.
+ */
+Datum
+odr_order_from_parts(FunctionCallInfo fcinfo, const char *name,
+					 int ndays, const Datum *days, const bool *daynulls,
+					 int nevents, const bool *events, const bool *eventnulls,
+					 int nvalues, const Datum *values, const bool *valuenulls,
+					 const text *buyer)
+{
+	const Mkt  *m = marketplace_for(fcinfo, name);
+	OrderV	   *o = order_new(m->def.nbases, m->def.nvalues);
+
+	o->shape = m->shape;
+	order_put_days(m, o, ndays, days, daynulls);
+	order_put_events(m, o, nevents, events, eventnulls);
+	if (nvalues >= 0)
+		order_put_values(m, o, nvalues, values, valuenulls);
+	if (buyer != NULL)
+		order_put_buyer(o, buyer);
+	return PointerGetDatum(o);
 }
 
 /*
@@ -972,29 +1055,24 @@ odr_order_make(PG_FUNCTION_ARGS)
 	OrderV	   *o = order_new(p->nbases, p->nvalues);
 	Datum	   *el;
 	bool	   *nu;
+	int			n;
 
 	o->shape = m->shape;
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("days must not be NULL")));
-	array_arg(fcinfo, 1, "days", DATEOID, p->nbases, m->bases, &el, &nu);
-	for (int i = 0; i < p->nbases; i++)
-	{
-		DateADT		d = nu[i] ? 0 : DatumGetDateADT(el[i]);
-
-		if (!nu[i] && (DATE_NOT_FINITE(d) || !ORDER_DAY_OK(d)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("days[%d] (%s) must be a finite date from 0001-01-01 on", i + 1, m->bases[i])));
-		o->data[p->nvalues + i] = nu[i] ? ORDER_NO_DAY : d;
-	}
+	array_arg(fcinfo, 1, "days", DATEOID, &el, &nu, &n);
+	order_put_days(m, o, n, el, nu);
 	if (!PG_ARGISNULL(2))
 	{
-		array_arg(fcinfo, 2, "events", BOOLOID, p->nevents, m->events, &el, &nu);
-		for (int i = 0; i < p->nevents; i++)
-			if (!nu[i] && DatumGetBool(el[i]))
-				o->events |= UINT64_C(1) << i;
+		bool	   *ev;
+
+		array_arg(fcinfo, 2, "events", BOOLOID, &el, &nu, &n);
+		ev = palloc(sizeof(bool) * Max(n, 1));
+		for (int i = 0; i < n; i++)
+			ev[i] = !nu[i] && DatumGetBool(el[i]);
+		order_put_events(m, o, n, ev, nu);
 	}
 	else if (p->nevents > 0)
 		ereport(ERROR,
@@ -1002,18 +1080,11 @@ odr_order_make(PG_FUNCTION_ARGS)
 				 errmsg("events must not be NULL")));
 	if (!PG_ARGISNULL(3))
 	{
-		array_arg(fcinfo, 3, "values", NUMERICOID, p->nvalues, m->values, &el, &nu);
-		for (int i = 0; i < p->nvalues; i++)
-			o->data[i] = nu[i] ? 0 : fixed_point(el[i], "values", i);
+		array_arg(fcinfo, 3, "values", NUMERICOID, &el, &nu, &n);
+		order_put_values(m, o, n, el, nu);
 	}
 	if (!PG_ARGISNULL(4))
-	{
-		text	   *b = PG_GETARG_TEXT_PP(4);
-		uint64		h = DatumGetUInt64(hash_any_extended((const unsigned char *) VARDATA_ANY(b),
-														 VARSIZE_ANY_EXHDR(b), 0x6f6472));
-
-		o->buyer = h == 0 ? 1 : h;
-	}
+		order_put_buyer(o, PG_GETARG_TEXT_PP(4));
 	PG_RETURN_POINTER(o);
 }
 

@@ -177,3 +177,45 @@ FROM (SELECT g % 7 AS seller,
              odr_assess(pg_temp.generic_amazon_order(order_date, fulfilment, stars, claim, chargeback, expected, shipped,
                                                      cancelled_at, cancelled_by, promised, tracking, buyer), 'amazon', '2026-01-31') AS s
       FROM ctor_amz GROUP BY g % 7) x;
+
+-- What reads a standing keeps the last one decoded and evaluated (several
+-- odr_metric_value calls of a row evaluate it once); a marketplace changed
+-- since is never read with its old rows.  A copy of amazon, its standings
+-- stored, read, its ODR target tightened, read again in the same
+-- transaction, and in one statement with the same standing read by many.
+BEGIN;
+INSERT INTO odr_marketplace (name, description, date_bases, events, "values")
+SELECT 'amazon_copy', 'a copy of amazon', date_bases, events, "values" FROM odr_marketplace WHERE name = 'amazon';
+INSERT INTO odr_marketplace_counter SELECT 'amazon_copy', name, kind, when_all, when_any, when_none, basis, value, k, description
+FROM odr_marketplace_counter WHERE marketplace = 'amazon';
+INSERT INTO odr_marketplace_window SELECT 'amazon_copy', name, kind, length, lag, primary_window, fallback_window, volume_counter, volume_min, description
+FROM odr_marketplace_window WHERE marketplace = 'amazon';
+INSERT INTO odr_marketplace_metric SELECT 'amazon_copy', name, kind, numerator, denominator, "window", description
+FROM odr_marketplace_metric WHERE marketplace = 'amazon';
+INSERT INTO odr_marketplace_standard SELECT 'amazon_copy', name, position, description
+FROM odr_marketplace_standard WHERE marketplace = 'amazon';
+INSERT INTO odr_marketplace_comparison SELECT 'amazon_copy', standard, position, metric, op, threshold, rounding, digits,
+       applies_metric, applies_min, applies_max
+FROM odr_marketplace_comparison WHERE marketplace = 'amazon';
+INSERT INTO odr_marketplace_level SELECT 'amazon_copy', name, rank, position, mode, standards, description
+FROM odr_marketplace_level WHERE marketplace = 'amazon';
+COMMIT;
+CREATE TEMP TABLE ctor_st AS
+SELECT g % 5 AS seller,
+       odr_assess(odr_amazon_order(date '2026-01-31' - g % 60, CASE WHEN g / 5 % 3 = 2 THEN 'afn' ELSE 'mfn' END,
+                                   CASE WHEN g / 5 % (40 + 40 * (g % 5)) = 0 THEN 1 ELSE 5 END), 'amazon_copy', '2026-01-31') AS s
+FROM generate_series(1, 3000) AS g GROUP BY g % 5;
+BEGIN;
+SELECT seller, odr_level(s), odr_deciding_standard(s), odr_metric_value(s, 'odr_mfn') AS odr_mfn FROM ctor_st ORDER BY seller;
+UPDATE odr_marketplace_comparison SET threshold = 0.005 WHERE marketplace = 'amazon_copy' AND standard LIKE 'odr_%';
+SELECT seller, odr_level(s), odr_deciding_standard(s), odr_metric_value(s, 'odr_mfn') AS odr_mfn FROM ctor_st ORDER BY seller;
+ROLLBACK;
+-- many readers of one standing in a row, rows alternating: as one at a time
+SELECT count(*) AS reads,
+       count(*) FILTER (WHERE a IS DISTINCT FROM b) AS differ
+FROM (SELECT x.seller, m.name,
+             odr_metric_value(x.s, m.name) AS a,
+             (SELECT value FROM odr_standing_metrics(x.s) WHERE metric = m.name) AS b
+      FROM ctor_st x, ctor_st y, odr_marketplace_metric m
+      WHERE m.marketplace = 'amazon' AND y.seller <> x.seller) q;
+DELETE FROM odr_marketplace WHERE name = 'amazon_copy';

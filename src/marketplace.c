@@ -68,6 +68,8 @@ typedef struct Mkt
 	int			evaluation_day;
 	MktEffective effective;
 	char		level_desc[ODR_ENG_MAX_LEVELS][128];
+	uint64		generation;		/* which load of the backend (0: none):
+								 * copies of one load are alike */
 	OdrPolicyDef def;
 } Mkt;
 
@@ -561,6 +563,7 @@ static Mkt *mkt_cache[MKT_CACHE];
 static LocalTransactionId mkt_lxid[MKT_CACHE];
 static CommandId mkt_cid[MKT_CACHE];
 static int	mkt_next;
+static uint64 mkt_generation;
 
 static const Mkt *
 marketplace_cached(Oid nsp, const char *name)
@@ -579,6 +582,7 @@ marketplace_cached(Oid nsp, const char *name)
 		mkt_cache[slot] = MemoryContextAllocZero(TopMemoryContext, sizeof(Mkt));
 	mkt_lxid[slot] = InvalidLocalTransactionId;
 	load_marketplace(nsp, name, mkt_cache[slot]);
+	mkt_cache[slot]->generation = ++mkt_generation;
 	mkt_lxid[slot] = lxid;
 	mkt_cid[slot] = cid;
 	return mkt_cache[slot];
@@ -1253,6 +1257,22 @@ arg_names_marketplace(FunctionCallInfo fcinfo, int argno, const Mkt *m)
 		memcmp(VARDATA_ANY(t), m->name, VARSIZE_ANY_EXHDR(t)) == 0;
 }
 
+/*
+ * Whether any of the row's days falls in [first, last].  A row with none
+ * adds nothing to a window's tally (each counter skips a row whose day on
+ * its basis is outside the window), so the transition function does not
+ * hand it to the engine: of the Amazon windows (60, 30, 10 and 7 days), a
+ * row of the last 60 days reaches about two.
+ */
+static inline bool
+row_in_window(const OdrEngRow *row, int nbases, int64 first, int64 last)
+{
+	for (int b = 0; b < nbases; b++)
+		if (row->days[b] != ODR_ENG_NO_DAY && row->days[b] >= first && row->days[b] <= last)
+			return true;
+	return false;
+}
+
 PG_FUNCTION_INFO_V1(odr_assess_transfn);
 Datum
 odr_assess_transfn(PG_FUNCTION_ARGS)
@@ -1285,6 +1305,7 @@ odr_assess_transfn(PG_FUNCTION_ARGS)
 	order_row(o, st->m, &row);
 	for (int w = 0; w < st->m->def.nwindows; w++)
 		if (plain(&st->m->def.windows[w]) &&
+			row_in_window(&row, st->m->def.nbases, st->first[w], st->last[w]) &&
 			(rc = odr_tally_add_row(&st->m->def, &st->t[w], &row, st->first[w], st->last[w], &err)) != ODR_OK)
 			engine_fail(rc, &err);
 	PG_RETURN_POINTER(st);
@@ -1599,21 +1620,66 @@ typedef struct Reading
 	OdrEvaluation ev;
 } Reading;
 
-static Reading *
+/*
+ * The last standing read in this backend, decoded and evaluated.  A query
+ * reading several things of one standing (the Amazon figure: 12
+ * odr_metric_value calls a seller, each its own call site, so fn_extra
+ * cannot share them) decodes and evaluates it once.  Keyed by the
+ * standing's bytes and the load of its marketplace (Mkt.generation): a
+ * marketplace reloaded (another command, another transaction) never meets
+ * an evaluation made under its old rows.  generation 0: nothing kept.
+ */
+static struct
+{
+	uint64		generation;
+	Size		len;
+	Size		cap;
+	unsigned char *bytes;
+	Reading    *r;
+}			last_read;
+
+/* The standing of argument argno, evaluated: the callers only read it, and
+ * only until they return (it may be last_read's). */
+static const Reading *
 read_standing(FunctionCallInfo fcinfo, int argno)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(argno);
 	const unsigned char *p = (const unsigned char *) VARDATA_ANY(b);
 	Size		len = VARSIZE_ANY_EXHDR(b);
-	Reading    *r = palloc0(sizeof(Reading));
+	const Mkt  *m;
+	Reading    *r;
 	OdrError	err;
 	OdrStatus	rc;
 
 	standing_check(p, len, ERRCODE_INVALID_PARAMETER_VALUE);
-	r->st.m = marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_PARAMETER_VALUE));
+	m = marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_PARAMETER_VALUE));
+	if (last_read.generation != 0 && last_read.generation == m->generation &&
+		last_read.len == len && memcmp(last_read.bytes, p, len) == 0)
+	{
+		last_read.r->st.m = m;	/* this call site's copy of the same load */
+		return last_read.r;
+	}
+	if (last_read.r == NULL)
+		last_read.r = MemoryContextAlloc(TopMemoryContext, sizeof(Reading));
+	if (last_read.cap < len)
+	{
+		if (last_read.bytes)
+			pfree(last_read.bytes);
+		last_read.bytes = NULL;
+		last_read.cap = 0;
+		last_read.bytes = MemoryContextAlloc(TopMemoryContext, Max(len, 256));
+		last_read.cap = Max(len, 256);
+	}
+	last_read.generation = 0;	/* until the evaluation succeeds */
+	r = last_read.r;
+	memset(r, 0, sizeof(Reading));
+	r->st.m = m;
 	get_body(p, len, &r->st, ERRCODE_INVALID_PARAMETER_VALUE);
 	if ((rc = odr_policy_evaluate(&r->st.m->def, r->st.as_of, r->st.t, &r->ev, &err)) != ODR_OK)
 		engine_fail(rc, &err);
+	memcpy(last_read.bytes, p, len);
+	last_read.len = len;
+	last_read.generation = m->generation;
 	return r;
 }
 
@@ -1659,7 +1725,7 @@ PG_FUNCTION_INFO_V1(odr_level_of);
 Datum
 odr_level_of(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 
 	PG_RETURN_TEXT_P(cstring_to_text(r->st.m->def.levels[r->ev.level].name));
 }
@@ -1668,7 +1734,7 @@ PG_FUNCTION_INFO_V1(odr_level_rank_of);
 Datum
 odr_level_rank_of(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 
 	PG_RETURN_INT32(r->st.m->def.levels[r->ev.level].rank);
 }
@@ -1677,7 +1743,7 @@ PG_FUNCTION_INFO_V1(odr_deciding_standard);
 Datum
 odr_deciding_standard(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 
 	if (r->ev.deciding_standard < 0)
 		PG_RETURN_NULL();
@@ -1688,7 +1754,7 @@ PG_FUNCTION_INFO_V1(odr_metric_value_of);
 Datum
 odr_metric_value_of(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 	int			i = metric_index(r->st.m, PG_GETARG_TEXT_PP(1), "metric");
 
 	if (!r->ev.metrics[i].measured)
@@ -1713,7 +1779,7 @@ Datum
 odr_standing_metrics(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Reading    *r;
+	const Reading *r;
 	const OdrPolicyDef *p;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -1768,7 +1834,7 @@ Datum
 odr_explain_standing(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Reading    *r;
+	const Reading *r;
 	const OdrPolicyDef *p;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -2300,7 +2366,7 @@ Datum
 odr_advise(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Reading    *r;
+	const Reading *r;
 	const OdrPolicyDef *p;
 	const OdrLevelDef *cur,
 			   *target = NULL;

@@ -29,14 +29,6 @@ text_arg(FunctionCallInfo fcinfo, int argno)
 	return PG_ARGISNULL(argno) ? NULL : PG_GETARG_TEXT_PP(argno);
 }
 
-static inline bool
-text_is(const text *t, const char *s)
-{
-	size_t		len = strlen(s);
-
-	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
-}
-
 /*
  * The index of value among choices; 22023 naming the argument and the value
  * when it is none of them, as odr_choice(value, argument, choices) raises it
@@ -48,7 +40,8 @@ choice(const char *value, size_t len, const char *argument, const char *const *c
 	StringInfoData s;
 
 	for (int i = 0; i < n; i++)
-		if (strlen(choices[i]) == len && memcmp(choices[i], value, len) == 0)
+		if (len > 0 && choices[i][0] == value[0] &&
+			strncmp(choices[i], value, len) == 0 && choices[i][len] == '\0')
 			return i;
 	initStringInfo(&s);
 	for (int i = 0; i < n; i++)
@@ -160,11 +153,18 @@ odr_amazon_order(PG_FUNCTION_ARGS)
 		: text_choice(fulfilment, "fulfilment", fulfilment_choices, 2);
 	if (!PG_ARGISNULL(AM_FEEDBACK_STARS))
 	{
-		char		buf[16];
 		int32		s = PG_GETARG_INT32(AM_FEEDBACK_STARS);
 
-		snprintf(buf, sizeof(buf), "%d", s);
-		stars = 1 + choice(buf, strlen(buf), "feedback_stars", stars_choices, 5);
+		if (s >= 1 && s <= 5)
+			stars = s;
+		else
+		{
+			/* as odr_choice(feedback_stars::text, ...) reports it */
+			char		buf[16];
+
+			snprintf(buf, sizeof(buf), "%d", s);
+			(void) choice(buf, strlen(buf), "feedback_stars", stars_choices, 5);
+		}
 	}
 	claim = text_choice(text_arg(fcinfo, AM_CLAIM_STATUS), "claim_status", claim_choices, 5);
 	cancel = text_choice(text_arg(fcinfo, AM_CANCELLED_BY), "cancelled_by", cancelled_by_choices, 3);

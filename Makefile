@@ -10,6 +10,8 @@ OBJS += src/indicators_core.o src/indicators.o
 OBJS += src/peers_core.o src/peers.o
 # The marketplace-neutral policy engine (issue 14): plain C, unit-tested alone.
 OBJS += src/engine/engine_core.o src/marketplace.o src/assess_at.o
+# The built-in marketplaces' order constructors in C.
+OBJS += src/marketplaces/amazon_ebay.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
 PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
@@ -32,6 +34,7 @@ REGRESS += stars_response
 REGRESS += stars_indicators
 REGRESS += stars_scores
 REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_at marketplace_aliexpress marketplace_warehouse
+REGRESS += marketplace_ctor
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out
@@ -47,7 +50,7 @@ include $(PGXS)
 # PGXS tracks no header dependencies: every object (and its JIT bitcode)
 # is rebuilt when a header of src/ changes, so no object keeps an old
 # layout of a shared struct (OdrError, OdrSummary, ...).
-$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/engine/*.h)
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/engine/*.h src/marketplaces/*.h)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@

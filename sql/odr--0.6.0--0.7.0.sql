@@ -6,7 +6,7 @@
 
 \echo Use "ALTER EXTENSION odr UPDATE TO '0.7.0'" to load this file. \quit
 
--- ==============================================================
+-- =======================================================
 -- Issue 14: AliExpress as a built-in marketplace of the engine (rules
 -- A1-A17), beside amazon and ebay; odr_aliexpress_order builds its orders.
 -- The guards refuse built-in rows, so they are off while the rows go in
@@ -340,3 +340,24 @@ END
 $fn$;
 COMMENT ON FUNCTION odr_create_marketplace_warehouse(regclass, name, name, text, text) IS
 	'Issue 14: the warehouse of a marketplace over a table or view with one odr_order column (odr_amazon_order, odr_ebay_order, odr_aliexpress_order, odr_order): <prefix>daily (per-day odr_tally, materialised), <prefix>evaluations (every evaluation of the marketplace calendar: level, rank, deciding standard, effective dates, standing; materialised), <prefix>metrics (every metric as plain columns), <prefix>current (today''s level and the projected one). Refresh with odr_refresh_warehouse(''<prefix>daily'').';
+=======
+-- The built-in marketplaces' constructors in C (issue 14): the same
+-- signatures, defaults, validation and odr_order bytes as the LANGUAGE sql
+-- functions of 0.6.0, without building and taking apart arrays on every row.
+CREATE OR REPLACE FUNCTION odr_amazon_order(order_date date, fulfilment text, feedback_stars integer DEFAULT NULL,
+	claim_status text DEFAULT NULL, chargeback boolean DEFAULT false,
+	expected_ship_at timestamptz DEFAULT NULL, shipped_at timestamptz DEFAULT NULL,
+	cancelled_at timestamptz DEFAULT NULL, cancelled_by text DEFAULT NULL,
+	promised_delivery_date date DEFAULT NULL, tracking_valid boolean DEFAULT NULL, buyer text DEFAULT NULL)
+RETURNS odr_order
+AS 'MODULE_PATHNAME', 'odr_amazon_order' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_amazon_order(date, text, integer, text, boolean, timestamptz, timestamptz, timestamptz, text, date, boolean, text) IS
+	'M1: an Amazon order''s facts for odr_assess(o, ''amazon'', as_of): fulfilment mfn or afn; claim_status open, granted, denied, withdrawn or won_on_appeal; cancelled_by seller, auto or buyer';
+
+CREATE OR REPLACE FUNCTION odr_ebay_order(transaction_date date, buyer text, amount_usd numeric DEFAULT 0,
+	cancelled_by text DEFAULT NULL, case_closed_without_seller_resolution boolean DEFAULT false,
+	expected_ship_at timestamptz DEFAULT NULL, shipped_at timestamptz DEFAULT NULL)
+RETURNS odr_order
+AS 'MODULE_PATHNAME', 'odr_ebay_order' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION odr_ebay_order(date, text, numeric, text, boolean, timestamptz, timestamptz) IS
+	'M2: an eBay transaction''s facts for odr_assess(o, ''ebay'', evaluation_date): cancelled_by seller, auto or buyer';

@@ -3113,21 +3113,7 @@ CREATE FUNCTION odr_amazon_order(order_date date, fulfilment text, feedback_star
 	cancelled_at timestamptz DEFAULT NULL, cancelled_by text DEFAULT NULL,
 	promised_delivery_date date DEFAULT NULL, tracking_valid boolean DEFAULT NULL, buyer text DEFAULT NULL)
 RETURNS odr_order
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN @extschema@.odr_order('amazon',
-	ARRAY[order_date, promised_delivery_date],
-	ARRAY[
-		@extschema@.odr_choice(COALESCE(fulfilment, '(NULL)'), 'fulfilment', '{mfn,afn}') OPERATOR(pg_catalog.=) 'mfn',
-		fulfilment OPERATOR(pg_catalog.=) 'afn',
-		@extschema@.odr_choice(feedback_stars::text, 'feedback_stars', '{1,2,3,4,5}') OPERATOR(pg_catalog.=) ANY ('{1,2}'::text[]),
-		@extschema@.odr_choice(claim_status, 'claim_status', '{open,granted,denied,withdrawn,won_on_appeal}') OPERATOR(pg_catalog.=) ANY ('{open,granted}'::text[]),
-		COALESCE(chargeback, false),
-		shipped_at IS NOT NULL,
-		shipped_at OPERATOR(pg_catalog.>) expected_ship_at,
-		@extschema@.odr_choice(cancelled_by, 'cancelled_by', '{seller,auto,buyer}') OPERATOR(pg_catalog.=) ANY ('{seller,auto}'::text[])
-			AND (shipped_at IS NULL OR cancelled_at OPERATOR(pg_catalog.<) shipped_at),
-		COALESCE(tracking_valid, false)]::boolean[],
-	NULL::numeric[], buyer);
+AS 'MODULE_PATHNAME', 'odr_amazon_order' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION odr_amazon_order(date, text, integer, text, boolean, timestamptz, timestamptz, timestamptz, text, date, boolean, text) IS
 	'M1: an Amazon order''s facts for odr_assess(o, ''amazon'', as_of): fulfilment mfn or afn; claim_status open, granted, denied, withdrawn or won_on_appeal; cancelled_by seller, auto or buyer';
 
@@ -3138,15 +3124,7 @@ CREATE FUNCTION odr_ebay_order(transaction_date date, buyer text, amount_usd num
 	cancelled_by text DEFAULT NULL, case_closed_without_seller_resolution boolean DEFAULT false,
 	expected_ship_at timestamptz DEFAULT NULL, shipped_at timestamptz DEFAULT NULL)
 RETURNS odr_order
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN @extschema@.odr_order('ebay',
-	ARRAY[transaction_date],
-	ARRAY[
-		@extschema@.odr_choice(cancelled_by, 'cancelled_by', '{seller,auto,buyer}') OPERATOR(pg_catalog.=) 'seller',
-		cancelled_by IS NOT NULL,
-		COALESCE(case_closed_without_seller_resolution, false),
-		shipped_at OPERATOR(pg_catalog.>) expected_ship_at]::boolean[],
-	ARRAY[amount_usd], buyer);
+AS 'MODULE_PATHNAME', 'odr_ebay_order' LANGUAGE C STABLE PARALLEL SAFE;
 COMMENT ON FUNCTION odr_ebay_order(date, text, numeric, text, boolean, timestamptz, timestamptz) IS
 	'M2: an eBay transaction''s facts for odr_assess(o, ''ebay'', evaluation_date): cancelled_by seller, auto or buyer';
 

@@ -36,6 +36,7 @@
 #include "utils/numeric.h"
 
 #include "engine/engine_core.h"
+#include "marketplace.h"
 #include "marketplace_internal.h"
 
 /* ------------------------------------------------------------------ */
@@ -533,6 +534,7 @@ static Mkt *mkt_cache[MKT_CACHE];
 static LocalTransactionId mkt_lxid[MKT_CACHE];
 static CommandId mkt_cid[MKT_CACHE];
 static int	mkt_next;
+static uint64 mkt_generation;
 
 static const Mkt *
 marketplace_cached(Oid nsp, const char *name)
@@ -551,6 +553,7 @@ marketplace_cached(Oid nsp, const char *name)
 		mkt_cache[slot] = MemoryContextAllocZero(TopMemoryContext, sizeof(Mkt));
 	mkt_lxid[slot] = InvalidLocalTransactionId;
 	load_marketplace(nsp, name, mkt_cache[slot]);
+	mkt_cache[slot]->generation = ++mkt_generation;
 	mkt_lxid[slot] = lxid;
 	mkt_cid[slot] = cid;
 	return mkt_cache[slot];
@@ -899,22 +902,11 @@ fixed_point(Datum num, const char *argname, int i)
 	return DatumGetInt64(DirectFunctionCall1(numeric_int8, rounded));
 }
 
+/* 22023 when an array argument of odr_order has not the marketplace's
+ * number of elements, listing what it expects */
 static void
-array_arg(FunctionCallInfo fcinfo, int argno, const char *argname, Oid elemtype, int expected,
-		  const char (*names)[ODR_ENG_NAME_LEN], Datum **elems, bool **nulls)
+count_check(const char *argname, int n, int expected, const char (*names)[ODR_ENG_NAME_LEN])
 {
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
-	int16		len;
-	bool		byval;
-	char		align;
-	int			n;
-
-	if (ARR_NDIM(a) > 1 || (ARR_NDIM(a) == 1 && ARR_LBOUND(a)[0] != 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a one-dimensional array starting at 1", argname)));
-	get_typlenbyvalalign(elemtype, &len, &byval, &align);
-	deconstruct_array(a, elemtype, len, byval, align, elems, nulls, &n);
 	if (n != expected)
 	{
 		StringInfoData s;
@@ -927,6 +919,99 @@ array_arg(FunctionCallInfo fcinfo, int argno, const char *argname, Oid elemtype,
 				 errmsg("%s has %d elements, the marketplace expects %d", argname, n, expected),
 				 errdetail("In order: %s.", expected ? s.data : "(none)")));
 	}
+}
+
+static void
+array_arg(FunctionCallInfo fcinfo, int argno, const char *argname, Oid elemtype,
+		  Datum **elems, bool **nulls, int *n)
+{
+	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(argno);
+	int16		len;
+	bool		byval;
+	char		align;
+
+	if (ARR_NDIM(a) > 1 || (ARR_NDIM(a) == 1 && ARR_LBOUND(a)[0] != 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional array starting at 1", argname)));
+	get_typlenbyvalalign(elemtype, &len, &byval, &align);
+	deconstruct_array(a, elemtype, len, byval, align, elems, nulls, n);
+}
+
+/*
+ * Filling an order, part by part, in one place for odr_order(...) and the
+ * marketplaces' C constructors (src/marketplaces/): both give the same bytes
+ * and raise the same errors.  Days are date Datums following the
+ * marketplace's date bases; events its events (a NULL event: false); values
+ * numeric Datums following its values (NULL: 0).
+ */
+static void
+order_put_days(const Mkt *m, OrderV *o, int n, const Datum *days, const bool *nulls)
+{
+	const OdrPolicyDef *p = &m->def;
+
+	count_check("days", n, p->nbases, m->bases);
+	for (int i = 0; i < p->nbases; i++)
+	{
+		DateADT		d = nulls[i] ? 0 : DatumGetDateADT(days[i]);
+
+		if (!nulls[i] && (DATE_NOT_FINITE(d) || !ORDER_DAY_OK(d)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("days[%d] (%s) must be a finite date from 0001-01-01 on", i + 1, m->bases[i])));
+		o->data[p->nvalues + i] = nulls[i] ? ORDER_NO_DAY : d;
+	}
+}
+
+static void
+order_put_events(const Mkt *m, OrderV *o, int n, const bool *events, const bool *nulls)
+{
+	count_check("events", n, m->def.nevents, m->events);
+	for (int i = 0; i < m->def.nevents; i++)
+		if (!nulls[i] && events[i])
+			o->events |= UINT64_C(1) << i;
+}
+
+static void
+order_put_values(const Mkt *m, OrderV *o, int n, const Datum *values, const bool *nulls)
+{
+	count_check("values", n, m->def.nvalues, m->values);
+	for (int i = 0; i < m->def.nvalues; i++)
+		o->data[i] = nulls[i] ? 0 : fixed_point(values[i], "values", i);
+}
+
+static void
+order_put_buyer(OrderV *o, const text *buyer)
+{
+	uint64		h = DatumGetUInt64(hash_any_extended((const unsigned char *) VARDATA_ANY(buyer),
+													 VARSIZE_ANY_EXHDR(buyer), 0x6f6472));
+
+	o->buyer = h == 0 ? 1 : h;
+}
+
+/*
+ * An order of marketplace `name` from its parts (src/marketplace.h): as
+ * odr_order(name, days, events, values, buyer) with arrays of those
+ * elements; nvalues < 0: a NULL values array; buyer NULL: unknown.
+ */
+Datum
+odr_order_from_parts(FunctionCallInfo fcinfo, const char *name,
+					 int ndays, const Datum *days, const bool *daynulls,
+					 int nevents, const bool *events, const bool *eventnulls,
+					 int nvalues, const Datum *values, const bool *valuenulls,
+					 const text *buyer)
+{
+	const Mkt  *m = marketplace_for(fcinfo, name);
+	OrderV	   *o = order_new(m->def.nbases, m->def.nvalues);
+
+	o->shape = m->shape;
+	order_put_days(m, o, ndays, days, daynulls);
+	order_put_events(m, o, nevents, events, eventnulls);
+	if (nvalues >= 0)
+		order_put_values(m, o, nvalues, values, valuenulls);
+	if (buyer != NULL)
+		order_put_buyer(o, buyer);
+	return PointerGetDatum(o);
 }
 
 /*
@@ -945,29 +1030,24 @@ odr_order_make(PG_FUNCTION_ARGS)
 	OrderV	   *o = order_new(p->nbases, p->nvalues);
 	Datum	   *el;
 	bool	   *nu;
+	int			n;
 
 	o->shape = m->shape;
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("days must not be NULL")));
-	array_arg(fcinfo, 1, "days", DATEOID, p->nbases, m->bases, &el, &nu);
-	for (int i = 0; i < p->nbases; i++)
-	{
-		DateADT		d = nu[i] ? 0 : DatumGetDateADT(el[i]);
-
-		if (!nu[i] && (DATE_NOT_FINITE(d) || !ORDER_DAY_OK(d)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("days[%d] (%s) must be a finite date from 0001-01-01 on", i + 1, m->bases[i])));
-		o->data[p->nvalues + i] = nu[i] ? ORDER_NO_DAY : d;
-	}
+	array_arg(fcinfo, 1, "days", DATEOID, &el, &nu, &n);
+	order_put_days(m, o, n, el, nu);
 	if (!PG_ARGISNULL(2))
 	{
-		array_arg(fcinfo, 2, "events", BOOLOID, p->nevents, m->events, &el, &nu);
-		for (int i = 0; i < p->nevents; i++)
-			if (!nu[i] && DatumGetBool(el[i]))
-				o->events |= UINT64_C(1) << i;
+		bool	   *ev;
+
+		array_arg(fcinfo, 2, "events", BOOLOID, &el, &nu, &n);
+		ev = palloc(sizeof(bool) * Max(n, 1));
+		for (int i = 0; i < n; i++)
+			ev[i] = !nu[i] && DatumGetBool(el[i]);
+		order_put_events(m, o, n, ev, nu);
 	}
 	else if (p->nevents > 0)
 		ereport(ERROR,
@@ -975,18 +1055,11 @@ odr_order_make(PG_FUNCTION_ARGS)
 				 errmsg("events must not be NULL")));
 	if (!PG_ARGISNULL(3))
 	{
-		array_arg(fcinfo, 3, "values", NUMERICOID, p->nvalues, m->values, &el, &nu);
-		for (int i = 0; i < p->nvalues; i++)
-			o->data[i] = nu[i] ? 0 : fixed_point(el[i], "values", i);
+		array_arg(fcinfo, 3, "values", NUMERICOID, &el, &nu, &n);
+		order_put_values(m, o, n, el, nu);
 	}
 	if (!PG_ARGISNULL(4))
-	{
-		text	   *b = PG_GETARG_TEXT_PP(4);
-		uint64		h = DatumGetUInt64(hash_any_extended((const unsigned char *) VARDATA_ANY(b),
-														 VARSIZE_ANY_EXHDR(b), 0x6f6472));
-
-		o->buyer = h == 0 ? 1 : h;
-	}
+		order_put_buyer(o, PG_GETARG_TEXT_PP(4));
 	PG_RETURN_POINTER(o);
 }
 
@@ -1321,6 +1394,22 @@ arg_names_marketplace(FunctionCallInfo fcinfo, int argno, const Mkt *m)
 		memcmp(VARDATA_ANY(t), m->name, VARSIZE_ANY_EXHDR(t)) == 0;
 }
 
+/*
+ * Whether any of the row's days falls in [first, last].  A row with none
+ * adds nothing to a window's tally (each counter skips a row whose day on
+ * its basis is outside the window), so the transition function does not
+ * hand it to the engine: of the Amazon windows (60, 30, 10 and 7 days), a
+ * row of the last 60 days reaches about two.
+ */
+static inline bool
+row_in_window(const OdrEngRow *row, int nbases, int64 first, int64 last)
+{
+	for (int b = 0; b < nbases; b++)
+		if (row->days[b] != ODR_ENG_NO_DAY && row->days[b] >= first && row->days[b] <= last)
+			return true;
+	return false;
+}
+
 PG_FUNCTION_INFO_V1(odr_assess_transfn);
 Datum
 odr_assess_transfn(PG_FUNCTION_ARGS)
@@ -1353,6 +1442,7 @@ odr_assess_transfn(PG_FUNCTION_ARGS)
 	order_row(o, st->m, &row);
 	for (int w = 0; w < st->m->def.nwindows; w++)
 		if (plain(&st->m->def.windows[w]) &&
+			row_in_window(&row, st->m->def.nbases, st->first[w], st->last[w]) &&
 			(rc = odr_tally_add_row(&st->m->def, assess_tally(st, w), &row, st->first[w], st->last[w], &err)) != ODR_OK)
 			engine_fail(rc, &err);
 	PG_RETURN_POINTER(st);
@@ -1669,26 +1759,69 @@ typedef struct Reading
 	OdrEvaluation ev;
 } Reading;
 
-static Reading *
+/*
+ * The last standing read in this backend, decoded and evaluated.  A query
+ * reading several things of one standing (the Amazon figure: 12
+ * odr_metric_value calls a seller, each its own call site, so fn_extra
+ * cannot share them) decodes and evaluates it once.  Keyed by the
+ * standing's bytes and the load of its marketplace (Mkt.generation): a
+ * marketplace reloaded (another command, another transaction) never meets
+ * an evaluation made under its old rows.  generation 0: nothing kept.
+ */
+static struct
+{
+	uint64		generation;
+	Size		len;
+	Size		cap;
+	unsigned char *bytes;
+	Reading    *r;
+}			last_read;
+
+/* The standing of argument argno, evaluated: the callers only read it, and
+ * only until they return (it may be last_read's). */
+static const Reading *
 read_standing(FunctionCallInfo fcinfo, int argno)
 {
 	bytea	   *b = PG_GETARG_BYTEA_PP(argno);
 	const unsigned char *p = (const unsigned char *) VARDATA_ANY(b);
 	Size		len = VARSIZE_ANY_EXHDR(b);
-	Reading    *r = palloc0(sizeof(Reading));
+	const Mkt  *m;
+	Reading    *r;
 	OdrError	err;
 	OdrStatus	rc;
 	AssessState *st;
 
 	standing_check(p, len, ERRCODE_INVALID_PARAMETER_VALUE);
-	st = assess_alloc(CurrentMemoryContext,
-					  marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_PARAMETER_VALUE)),
-					  false);
+	m = marketplace_for(fcinfo, body_name(p, len, ERRCODE_INVALID_PARAMETER_VALUE));
+	if (last_read.generation != 0 && last_read.generation == m->generation &&
+		last_read.len == len && memcmp(last_read.bytes, p, len) == 0)
+	{
+		last_read.r->st.m = m;	/* this call site's copy of the same load */
+		return last_read.r;
+	}
+	if (last_read.r == NULL)
+		last_read.r = MemoryContextAlloc(TopMemoryContext, sizeof(Reading));
+	if (last_read.cap < len)
+	{
+		if (last_read.bytes)
+			pfree(last_read.bytes);
+		last_read.bytes = NULL;
+		last_read.cap = 0;
+		last_read.bytes = MemoryContextAlloc(TopMemoryContext, Max(len, 256));
+		last_read.cap = Max(len, 256);
+	}
+	last_read.generation = 0;	/* until the evaluation succeeds */
+	r = last_read.r;
+	memset(r, 0, sizeof(Reading));
+	st = assess_alloc(CurrentMemoryContext, m, false);
 	get_body(p, len, st, ERRCODE_INVALID_PARAMETER_VALUE);
 	assess_expand(st, &r->st);
 	pfree(st);
 	if ((rc = odr_policy_evaluate(&r->st.m->def, r->st.as_of, r->st.t, &r->ev, &err)) != ODR_OK)
 		engine_fail(rc, &err);
+	memcpy(last_read.bytes, p, len);
+	last_read.len = len;
+	last_read.generation = m->generation;
 	return r;
 }
 
@@ -1734,7 +1867,7 @@ PG_FUNCTION_INFO_V1(odr_level_of);
 Datum
 odr_level_of(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 
 	PG_RETURN_TEXT_P(cstring_to_text(r->st.m->def.levels[r->ev.level].name));
 }
@@ -1743,7 +1876,7 @@ PG_FUNCTION_INFO_V1(odr_level_rank_of);
 Datum
 odr_level_rank_of(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 
 	PG_RETURN_INT32(r->st.m->def.levels[r->ev.level].rank);
 }
@@ -1752,7 +1885,7 @@ PG_FUNCTION_INFO_V1(odr_deciding_standard);
 Datum
 odr_deciding_standard(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 
 	if (r->ev.deciding_standard < 0)
 		PG_RETURN_NULL();
@@ -1763,7 +1896,7 @@ PG_FUNCTION_INFO_V1(odr_metric_value_of);
 Datum
 odr_metric_value_of(PG_FUNCTION_ARGS)
 {
-	Reading    *r = read_standing(fcinfo, 0);
+	const Reading *r = read_standing(fcinfo, 0);
 	int			i = metric_index(r->st.m, PG_GETARG_TEXT_PP(1), "metric");
 
 	if (!r->ev.metrics[i].measured)
@@ -1788,7 +1921,7 @@ Datum
 odr_standing_metrics(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Reading    *r;
+	const Reading *r;
 	const OdrPolicyDef *p;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -1843,7 +1976,7 @@ Datum
 odr_explain_standing(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Reading    *r;
+	const Reading *r;
 	const OdrPolicyDef *p;
 
 	InitMaterializedSRF(fcinfo, 0);
@@ -2389,7 +2522,7 @@ Datum
 odr_advise(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Reading    *r;
+	const Reading *r;
 	const OdrPolicyDef *p;
 	const OdrLevelDef *cur,
 			   *target = NULL;

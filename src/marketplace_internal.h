@@ -50,6 +50,8 @@ typedef struct Mkt
 	int			evaluation_day;
 	MktEffective effective;
 	char		level_desc[ODR_ENG_MAX_LEVELS][128];
+	uint64		generation;		/* which load of the backend (0: none):
+								 * copies of one load are alike */
 	OdrPolicyDef def;
 } Mkt;
 

@@ -751,13 +751,23 @@ distinct_add(const OdrPolicyDef *p, const OdrCounterDef *c, OdrTally *t, int i, 
 	t->value[i] = n + 1;
 }
 
+/*
+ * All or nothing, without copying the tally (a copy in and out was most of
+ * the time of an aggregate over rows: issue 14's Amazon figure): the
+ * counters that can fail (COUNT and SUM, on overflow) are computed first
+ * into nv, and the tally is written only when none failed.  Each counter
+ * reads and writes only its own value (and a DISTINCT one its own buyers),
+ * so the second pass gives what one pass over a copy gave.
+ */
+_Static_assert(ODR_ENG_MAX_COUNTERS <= 32, "a counter mask fits 32 bits");
+
 OdrStatus
 odr_tally_add_row(const OdrPolicyDef *p, OdrTally *t, const OdrEngRow *row,
 				  int64_t first, int64_t last, OdrError *err)
 {
-	OdrTally	r;				/* all or nothing */
+	int64_t		nv[ODR_ENG_MAX_COUNTERS];
+	uint32_t	hit = 0;		/* the counters taking the row */
 
-	tally_load(p, &r, t);
 	for (int i = 0; i < p->ncounters; i++)
 	{
 		const OdrCounterDef *c = &p->counters[i];
@@ -766,34 +776,51 @@ odr_tally_add_row(const OdrPolicyDef *p, OdrTally *t, const OdrEngRow *row,
 		if (day == ODR_ENG_NO_DAY || day < first || day > last ||
 			!odr_event_set_matches(&c->when, row->events))
 			continue;
+		hit |= UINT32_C(1) << i;
 		switch (c->kind)
 		{
 			case ODR_COUNTER_COUNT:
-				if (r.value[i] == INT64_MAX)
+				if (t->value[i] == INT64_MAX)
 					return odr_fail(err, ODR_ERR_OVERFLOW,
 									"counter \"%s\" would pass %lld", c->name, (long long) INT64_MAX);
-				r.value[i]++;
+				nv[i] = t->value[i] + 1;
 				break;
 			case ODR_COUNTER_SUM:
-				if (__builtin_add_overflow(r.value[i], row->values[c->value], &r.value[i]))
+				if (__builtin_add_overflow(t->value[i], row->values[c->value], &nv[i]))
 					return odr_fail(err, ODR_ERR_OVERFLOW,
 									"sum \"%s\" is out of range", c->name);
 				break;
-			case ODR_COUNTER_DISTINCT:
-				if (row->buyer != 0)
-					distinct_add(p, c, &r, i, row->buyer);
-				break;
-			case ODR_COUNTER_FIRST_DAY:
-				if (r.value[i] == ODR_ENG_NO_DAY || day < r.value[i])
-					r.value[i] = day;
-				break;
-			case ODR_COUNTER_LAST_DAY:
-				if (day > r.value[i])
-					r.value[i] = day;
+			default:
 				break;
 		}
 	}
-	tally_store(p, t, &r);
+	for (int i = 0; hit != 0; i++, hit >>= 1)
+	{
+		const OdrCounterDef *c = &p->counters[i];
+		int64_t		day = row->days[c->basis];
+
+		if (!(hit & 1))
+			continue;
+		switch (c->kind)
+		{
+			case ODR_COUNTER_COUNT:
+			case ODR_COUNTER_SUM:
+				t->value[i] = nv[i];
+				break;
+			case ODR_COUNTER_DISTINCT:
+				if (row->buyer != 0)
+					distinct_add(p, c, t, i, row->buyer);
+				break;
+			case ODR_COUNTER_FIRST_DAY:
+				if (t->value[i] == ODR_ENG_NO_DAY || day < t->value[i])
+					t->value[i] = day;
+				break;
+			case ODR_COUNTER_LAST_DAY:
+				if (day > t->value[i])
+					t->value[i] = day;
+				break;
+		}
+	}
 	return ODR_OK;
 }
 

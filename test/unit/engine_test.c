@@ -1978,6 +1978,16 @@ test_overflow(void)
 	t.value[7] = 1;
 	ok_status(odr_tally_add_row(&ebay, &t, &r, EVAL, EVAL, &e), ODR_ERR_OVERFLOW, &e,
 			  "overflow: a sum past INT64_MAX");
+	/* all or nothing: the counters before the failing sum (the counts, the
+	 * distinct buyers: a case and a late shipment) are not changed either */
+	r.buyer = 42;
+	r.events = BIT(E_CASE) | BIT(E_LATE);
+	saved = t;
+	ok_status(odr_tally_add_row(&ebay, &t, &r, EVAL, EVAL, &e), ODR_ERR_OVERFLOW, &e,
+			  "overflow: a sum past INT64_MAX, with a buyer");
+	ok(memcmp(&t, &saved, sizeof(t)) == 0, "overflow: no counter of the row changed, not even the distinct ones");
+	r.buyer = 0;
+	r.events = 0;
 	odr_tally_init(&ebay, &t);
 	odr_tally_init(&ebay, &u);
 	t.value[1] = INT64_MAX;

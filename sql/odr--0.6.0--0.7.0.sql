@@ -141,7 +141,6 @@ RETURN CASE WHEN defects IS NOT NULL THEN @extschema@.odr_order('aliexpress',
 	NULL::text) END;
 COMMENT ON FUNCTION odr_aliexpress_order(odr_defects, date) IS
 	'A1-A17: an AliExpress order''s facts for odr_assess(o, ''aliexpress'', as_of), from its verdict (odr_classify) and the day it finished; NULL verdict: NULL order (not counted)';
-=======
 -- odr_assess_at: the standings on many dates in one pass (the marketplace
 -- analogue of odr_agg_at): the days are cut at every window's edges of every
 -- date, each row goes into the tally of its interval once, and each date's
@@ -340,7 +339,6 @@ END
 $fn$;
 COMMENT ON FUNCTION odr_create_marketplace_warehouse(regclass, name, name, text, text) IS
 	'Issue 14: the warehouse of a marketplace over a table or view with one odr_order column (odr_amazon_order, odr_ebay_order, odr_aliexpress_order, odr_order): <prefix>daily (per-day odr_tally, materialised), <prefix>evaluations (every evaluation of the marketplace calendar: level, rank, deciding standard, effective dates, standing; materialised), <prefix>metrics (every metric as plain columns), <prefix>current (today''s level and the projected one). Refresh with odr_refresh_warehouse(''<prefix>daily'').';
-=======
 -- The built-in marketplaces' constructors in C (issue 14): the same
 -- signatures, defaults, validation and odr_order bytes as the LANGUAGE sql
 -- functions of 0.6.0, without building and taking apart arrays on every row.

@@ -3240,7 +3240,7 @@ CREATE FUNCTION odr_standing_metrics(s odr_standing,
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION odr_standing_metrics(odr_standing) IS
-	'Every metric of the standing: the window it looked at (a by_volume window: the one chosen) and its days, numerator, denominator, value; at_least: a distinct count at its k (a lower bound)';
+	'Every metric of the standing: the window it looked at (a by_volume window: the one chosen) and its days, numerator, denominator, value; at_least: a distinct count at its k (a lower bound). The numerator of a sum or an average metric is in 1/10000 of the value''s unit (the engine''s fixed point; value is in the unit)';
 CREATE FUNCTION odr_explain(s odr_standing,
 	OUT standard text, OUT state text, OUT "position" integer, OUT metric text, OUT value double precision,
 	OUT op text, OUT threshold numeric, OUT applies boolean, OUT holds boolean)
@@ -3575,11 +3575,17 @@ BEGIN
 		       marketplace, daily));
 	RETURN NEXT levels::regclass;
 
-	-- plain columns for BI: one row per seller, evaluation and metric
+	-- plain columns for BI: one row per seller, evaluation and metric; the
+	-- numerator of a sum or an average in the value's own unit (the engine
+	-- keeps sums in 1/10000 of it)
 	EXECUTE format($q$
 		CREATE VIEW %1$s AS
 		SELECT l.seller_id, l.evaluated_on, l.level, m.metric, m.kind, m."window", m.first_day, m.last_day,
-		       m.value, m.numerator, m.denominator
+		       m.value,
+		       CASE WHEN m.kind OPERATOR(pg_catalog.=) ANY ('{sum,average}'::text[])
+		            THEN pg_catalog.trim_scale(m.numerator::pg_catalog.numeric OPERATOR(pg_catalog./) 10000::pg_catalog.numeric)
+		            ELSE m.numerator::pg_catalog.numeric END AS numerator,
+		       m.denominator
 		FROM %2$s AS l, @extschema@.odr_standing_metrics(l.standing) AS m$q$, metrics, levels);
 	EXECUTE format('COMMENT ON VIEW %s IS %L', metrics,
 		format('odr: every metric of marketplace %s behind each level of %s, as plain columns', marketplace, levels));

@@ -56,7 +56,8 @@ typedef struct AtState
 	bool	   *covered;		/* per interval: inside some window */
 	int32	   *range;			/* per date and window: first, last interval
 								 * (2 x ndates x nwindows) */
-	OdrTally  **t;				/* per interval; NULL: no row yet */
+	OdrTally  **t;				/* per interval, short (odr_tally_size bytes);
+								 * NULL: no row yet */
 } AtState;
 
 static void
@@ -264,8 +265,8 @@ interval_tally(AtState *st, int k)
 	if (st->t[k] == NULL)
 	{
 		/* in the state's own context */
-		st->t[k] = MemoryContextAlloc(GetMemoryChunkContext(st), sizeof(OdrTally));
-		odr_tally_init(&st->m->def, st->t[k]);
+		st->t[k] = MemoryContextAlloc(GetMemoryChunkContext(st), odr_tally_size(&st->m->def));
+		odr_tally_init_short(&st->m->def, st->t[k]);
 	}
 	return st->t[k];
 }
@@ -309,16 +310,16 @@ odr_assess_at_tally_transfn(PG_FUNCTION_ARGS)
 	/* the interval's first row is decoded in place, the others merged */
 	if (st->t[k] == NULL)
 	{
-		OdrTally   *to = MemoryContextAlloc(GetMemoryChunkContext(st), sizeof(OdrTally));
+		OdrTally   *to = MemoryContextAlloc(GetMemoryChunkContext(st), odr_tally_size(&m->def));
 
-		if (odr_tally_decode(&m->def, p + 12 + p[1], len - 12 - p[1], to, &err) != ODR_OK)
+		if (odr_tally_decode_short(&m->def, p + 12 + p[1], len - 12 - p[1], to, &err) != ODR_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid odr_tally: %s", err.message)));
 		st->t[k] = to;
 		PG_RETURN_POINTER(st);
 	}
-	if (odr_tally_decode(&m->def, p + 12 + p[1], len - 12 - p[1], &t, &err) != ODR_OK)
+	if (odr_tally_decode_short(&m->def, p + 12 + p[1], len - 12 - p[1], &t, &err) != ODR_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid odr_tally: %s", err.message)));
@@ -396,7 +397,7 @@ odr_assess_at_combinefn(PG_FUNCTION_ARGS)
 		a = at_new(aggcxt, b->m, b->dates, b->ndates);
 		for (int k = 0; k < b->nint; k++)
 			if (b->t[k] != NULL)
-				memcpy(interval_tally(a, k), b->t[k], sizeof(OdrTally));
+				memcpy(interval_tally(a, k), b->t[k], odr_tally_size(&a->m->def));
 		PG_RETURN_POINTER(a);
 	}
 	same_or_fail(a, b);
@@ -499,7 +500,7 @@ odr_assess_at_deserialfn(PG_FUNCTION_ARGS)
 		pos += 6;
 		if (k >= (uint32) st->nint || st->t[k] != NULL || pos + tl > len)
 			bad_state("bad interval");
-		if (odr_tally_decode(&m->def, p + pos, tl, interval_tally(st, (int) k), &err) != ODR_OK)
+		if (odr_tally_decode_short(&m->def, p + pos, tl, interval_tally(st, (int) k), &err) != ODR_OK)
 			bad_state(err.message);
 		pos += tl;
 	}

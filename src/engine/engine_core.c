@@ -1043,13 +1043,14 @@ varint_get(const unsigned char *in, size_t len, size_t *pos, uint64_t *v)
 	}
 }
 
-/* Decode into a full-size r (every cell set); *t unchanged on an error. */
+/* Decode into t, a scratch tally the caller initialised (odr_tally_init or,
+ * for the prefix only, odr_tally_init_short); on an error t is left half
+ * written: the callers copy it out only on success. */
 static OdrStatus
 tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 			 OdrTally *t, OdrError *err)
 {
-	OdrTally	r;
-	uint64_t   *buyers = odr_tally_buyers(p, &r);
+	uint64_t   *buyers = odr_tally_buyers(p, t);
 	size_t		pos = 2;
 
 	if (in == NULL)
@@ -1061,7 +1062,6 @@ tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 	if (in[1] != p->ncounters)
 		return odr_fail(err, ODR_ERR_SYNTAX,
 						"invalid tally: %u counters, the policy has %d", (unsigned) in[1], p->ncounters);
-	odr_tally_init(p, &r);
 	for (int i = 0; i < p->ncounters; i++)
 	{
 		const OdrCounterDef *c = &p->counters[i];
@@ -1076,17 +1076,17 @@ tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 				if (w > (uint64_t) INT64_MAX)
 					return odr_fail(err, ODR_ERR_SYNTAX,
 									"invalid tally: counter \"%s\" is out of range", c->name);
-				r.value[i] = (int64_t) w;
+				t->value[i] = (int64_t) w;
 				break;
 			case ODR_COUNTER_SUM:
-				r.value[i] = unzigzag(w);
+				t->value[i] = unzigzag(w);
 				break;
 			case ODR_COUNTER_FIRST_DAY:
 			case ODR_COUNTER_LAST_DAY:
 				if (w != 0 && !DAY_OK(unzigzag(w - 1)))
 					return odr_fail(err, ODR_ERR_SYNTAX,
 									"invalid tally: day of \"%s\" is out of range", c->name);
-				r.value[i] = w == 0 ? ODR_ENG_NO_DAY : unzigzag(w - 1);
+				t->value[i] = w == 0 ? ODR_ENG_NO_DAY : unzigzag(w - 1);
 				break;
 			case ODR_COUNTER_DISTINCT:
 				if (w > (uint64_t) c->k)
@@ -1096,7 +1096,7 @@ tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 				if (len - pos < 8 * w)
 					return odr_fail(err, ODR_ERR_SYNTAX,
 									"invalid tally: the buyers of \"%s\" are truncated", c->name);
-				r.value[i] = (int64_t) w;
+				t->value[i] = (int64_t) w;
 				for (int j = 0; j < (int) w; j++)
 				{
 					uint64_t	h = 0;
@@ -1115,17 +1115,22 @@ tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 	if (pos != len)
 		return odr_fail(err, ODR_ERR_SYNTAX, "invalid tally: %zu bytes after the last counter",
 						len - pos);
-	*t = r;
 	return ODR_OK;
 }
 
+/* Both decode into an initialised scratch tally and copy it out only on
+ * success (all or nothing); the short form initialises and copies only the
+ * policy's prefix (a row of odr_assess_at over per-day tallies decodes one
+ * tally: the less it moves, the better). */
 OdrStatus
 odr_tally_decode(const OdrPolicyDef *p, const unsigned char *in, size_t len,
 				 OdrTally *t, OdrError *err)
 {
 	OdrTally	r;
-	OdrStatus	st = tally_decode(p, in, len, &r, err);
+	OdrStatus	st;
 
+	odr_tally_init(p, &r);
+	st = tally_decode(p, in, len, &r, err);
 	if (st == ODR_OK)
 		*t = r;
 	return st;
@@ -1136,8 +1141,10 @@ odr_tally_decode_short(const OdrPolicyDef *p, const unsigned char *in, size_t le
 					   OdrTally *t, OdrError *err)
 {
 	OdrTally	r;
-	OdrStatus	st = tally_decode(p, in, len, &r, err);
+	OdrStatus	st;
 
+	odr_tally_init_short(p, &r);
+	st = tally_decode(p, in, len, &r, err);
 	if (st == ODR_OK)
 		tally_store(p, t, &r);
 	return st;

@@ -31,7 +31,7 @@ REGRESS = classify defects_io summary_io aggregate window_rollup parallel tiers 
 REGRESS += stars_response
 REGRESS += stars_indicators
 REGRESS += stars_scores
-REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_at marketplace_aliexpress marketplace_warehouse
+REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_at marketplace_aliexpress marketplace_warehouse marketplace_walmart
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out

@@ -39,8 +39,9 @@ SELECT is(
 	   AND p.prorettype <> 'trigger'::regtype
 	   AND p.oid <> 'odr_create_warehouse(regclass,name,name,name,text,integer,text,text,boolean)'::regprocedure
 	   AND p.oid <> 'odr_refresh_warehouse(regclass,boolean)'::regprocedure
-	   AND p.oid <> 'odr_check_shards()'::regprocedure),
-	0::bigint, 'every function of odr is PARALLEL SAFE (but the triggers, the DDL of odr_create_warehouse, the REFRESH of odr_refresh_warehouse, and odr_check_shards)');
+	   AND p.oid <> 'odr_check_shards()'::regprocedure
+	   AND p.oid <> 'odr_create_marketplace_warehouse(regclass,name,name,text,text)'::regprocedure),
+	0::bigint, 'every function of odr is PARALLEL SAFE (but the triggers, the DDL of odr_create_warehouse and odr_create_marketplace_warehouse, the REFRESH of odr_refresh_warehouse, and odr_check_shards)');
 SELECT is(
 	(SELECT count(*) FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
 	 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')

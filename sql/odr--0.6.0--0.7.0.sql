@@ -243,7 +243,7 @@ BEGIN
 		RAISE EXCEPTION 'column "%" of "%" is %, not odr_order', order_column, src, order_type
 			USING ERRCODE = 'datatype_mismatch',
 			      HINT = format('Build each order''s facts in a view, for example odr_%s_order(...) AS %I, and pass the view.',
-			                    CASE WHEN marketplace IN ('amazon', 'ebay', 'aliexpress') THEN marketplace ELSE '<marketplace>' END, order_column);
+			                    CASE WHEN marketplace IN ('amazon', 'ebay', 'aliexpress', 'walmart') THEN marketplace WHEN marketplace = 'walmart_pro_seller' THEN 'walmart' ELSE '<marketplace>' END, order_column);
 	END IF;
 	daily := format('%I.%I', nsp, prefix || 'daily');
 	levels := format('%I.%I', nsp, prefix || 'evaluations');
@@ -338,7 +338,7 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION odr_create_marketplace_warehouse(regclass, name, name, text, text) IS
-	'Issue 14: the warehouse of a marketplace over a table or view with one odr_order column (odr_amazon_order, odr_ebay_order, odr_aliexpress_order, odr_order): <prefix>daily (per-day odr_tally, materialised), <prefix>evaluations (every evaluation of the marketplace calendar: level, rank, deciding standard, effective dates, standing; materialised), <prefix>metrics (every metric as plain columns), <prefix>current (today''s level and the projected one). Refresh with odr_refresh_warehouse(''<prefix>daily'').';
+	'Issue 14: the warehouse of a marketplace over a table or view with one odr_order column (odr_amazon_order, odr_ebay_order, odr_aliexpress_order, odr_walmart_order and odr_walmart_message, odr_order): <prefix>daily (per-day odr_tally, materialised), <prefix>evaluations (every evaluation of the marketplace calendar: level, rank, deciding standard, effective dates, standing; materialised), <prefix>metrics (every metric as plain columns), <prefix>current (today''s level and the projected one). Refresh with odr_refresh_warehouse(''<prefix>daily'').';
 
 -- =====================================================================
 -- Issue 15: Walmart (rules M3) as two built-in marketplaces of the engine,

@@ -2902,6 +2902,106 @@ INSERT INTO odr_marketplace_level (marketplace, name, rank, position, mode, stan
  ('aliexpress', 'pass', 2, 4, 'all_met', '{pass_odr}', 'A17: ODR below 12%'),
  ('aliexpress', 'fail', 1, 5, 'otherwise', '{}', 'A17: ODR of 12% or more');
 
+-- Walmart Marketplace (rules M3) as two policies of the same engine:
+-- walmart grades the M3.1 standards into the M3.2 status, walmart_pro_seller
+-- the M3.3 badge ladder.  Both have the same date bases, events and values,
+-- so one order (odr_walmart_order) or one buyer message (odr_walmart_message)
+-- is graded by either; messages go to the same aggregate as the orders.
+INSERT INTO odr_marketplace (name, description, builtin, date_bases, events, "values", evaluated, evaluation_day, effective_after)
+VALUES
+ ('walmart', 'Walmart Marketplace seller performance standards (rules M3.1, M3.2) for seller-fulfilled orders: over 30 days, cancellation rate <= 2%, on-time delivery >= 90% (by expected delivery date), valid tracking >= 99%, refund rate <= 6%, seller response within 48 h >= 95% (by message date); over 60 days negative feedback <= 2%; below_standards when a measured standard fails, else meets_standards; graded daily',
+  true, '{order_date,expected_delivery_date,message_date}',
+  '{cancelled_by_seller,shipped,tracking_valid,delivered,delivered_on_time,seller_refund,rated,negative_feedback,message,answered_in_48h}', '{}',
+  'daily', NULL, 'same_day'),
+ ('walmart_pro_seller', 'Walmart Pro Seller badge (rules M3.3), recalculated daily: pro (on-time delivery >= 95% and cancellation <= 1.5% over 90 days, response >= 95% over 30 days) > advanced (92.5%, 2.0%, 92.5%) > rising (90%, 2.5%, 90%) > none; a badge needs its three conditions measured and met; the same orders and messages as walmart',
+  true, '{order_date,expected_delivery_date,message_date}',
+  '{cancelled_by_seller,shipped,tracking_valid,delivered,delivered_on_time,seller_refund,rated,negative_feedback,message,answered_in_48h}', '{}',
+  'daily', NULL, 'same_day');
+
+INSERT INTO odr_marketplace_counter (marketplace, name, kind, when_all, when_any, when_none, basis, value, k, description)
+SELECT m, c.name, 'count', c.when_all, '{}', '{}', c.basis, NULL, NULL, c.description
+FROM (VALUES ('walmart'), ('walmart_pro_seller')) AS mk(m),
+ (VALUES
+  ('orders', '{}'::text[], 'order_date', 'M3.1: every seller-fulfilled order, by order date (cancelled ones included)'),
+  ('cancelled', '{cancelled_by_seller}', 'order_date', 'M3.1: orders cancelled by the seller (not auto-cancels, not buyer-requested)'),
+  ('shipped', '{shipped}', 'order_date', 'M3.1: shipped orders, by order date'),
+  ('tracked', '{shipped,tracking_valid}', 'order_date', 'M3.1: of those, with valid tracking'),
+  ('delivered', '{delivered}', 'expected_delivery_date', 'M3.1: delivered orders, by expected delivery date'),
+  ('on_time', '{delivered,delivered_on_time}', 'expected_delivery_date', 'M3.1: of those, delivered on or before the expected delivery date'),
+  ('refunds', '{seller_refund}', 'order_date', 'M3.1: orders refunded for a reason on the seller''s side'),
+  ('rated', '{rated}', 'order_date', 'M3.1: orders with an item or a seller rating'),
+  ('negative', '{rated,negative_feedback}', 'order_date', 'M3.1: of those, the lower rating present is 1 or 2 stars'),
+  ('messages', '{message}', 'message_date', 'M3.1: buyer messages, by the day received'),
+  ('answered', '{message,answered_in_48h}', 'message_date', 'M3.1: of those, answered within 48 hours of elapsed time (weekends included)'))
+ AS c(name, when_all, basis, description);
+
+INSERT INTO odr_marketplace_window (marketplace, name, kind, length, lag, primary_window, fallback_window, volume_counter, volume_min, description) VALUES
+ ('walmart', 'days_30', 'days', 30, 0, NULL, NULL, NULL, NULL, 'M3.1: the 30 days ending on the as-of date'),
+ ('walmart', 'days_60', 'days', 60, 0, NULL, NULL, NULL, NULL, 'M3.1: 60 days (negative feedback)'),
+ ('walmart_pro_seller', 'days_30', 'days', 30, 0, NULL, NULL, NULL, NULL, 'M3.3: 30 days (seller response)'),
+ ('walmart_pro_seller', 'days_90', 'days', 90, 0, NULL, NULL, NULL, NULL, 'M3.3: 90 days (on-time delivery, cancellation)');
+
+INSERT INTO odr_marketplace_metric (marketplace, name, kind, numerator, denominator, "window", description) VALUES
+ ('walmart', 'cancellation_rate', 'rate', 'cancelled', 'orders', 'days_30', 'M3.1: orders cancelled by the seller / orders, 30 days'),
+ ('walmart', 'on_time_delivery_rate', 'rate', 'on_time', 'delivered', 'days_30', 'M3.1: delivered by the expected delivery date / delivered orders, 30 days of expected delivery date'),
+ ('walmart', 'valid_tracking_rate', 'rate', 'tracked', 'shipped', 'days_30', 'M3.1: orders with valid tracking / shipped orders, 30 days'),
+ ('walmart', 'refund_rate', 'rate', 'refunds', 'orders', 'days_30', 'M3.1: seller-responsible refunds / orders, 30 days'),
+ ('walmart', 'seller_response_rate', 'rate', 'answered', 'messages', 'days_30', 'M3.1: buyer messages answered within 48 hours / messages, 30 days of message date'),
+ ('walmart', 'negative_feedback_rate', 'rate', 'negative', 'rated', 'days_60', 'M3.1: orders rated 1-2 stars (the lower of item and seller rating) / rated orders, 60 days'),
+ ('walmart', 'orders', 'count', 'orders', NULL, 'days_30', 'M3.1: orders of the 30 days'),
+ ('walmart', 'delivered', 'count', 'delivered', NULL, 'days_30', 'M3.1: delivered orders of the 30 days of expected delivery date'),
+ ('walmart', 'shipped', 'count', 'shipped', NULL, 'days_30', 'M3.1: shipped orders of the 30 days'),
+ ('walmart', 'messages', 'count', 'messages', NULL, 'days_30', 'M3.1: buyer messages of the 30 days'),
+ ('walmart', 'rated', 'count', 'rated', NULL, 'days_60', 'M3.1: rated orders of the 60 days'),
+ ('walmart_pro_seller', 'on_time_delivery_rate_90', 'rate', 'on_time', 'delivered', 'days_90', 'M3.3: delivered by the expected delivery date / delivered orders, 90 days of expected delivery date'),
+ ('walmart_pro_seller', 'cancellation_rate_90', 'rate', 'cancelled', 'orders', 'days_90', 'M3.3: orders cancelled by the seller / orders, 90 days'),
+ ('walmart_pro_seller', 'seller_response_rate_30', 'rate', 'answered', 'messages', 'days_30', 'M3.3: buyer messages answered within 48 hours / messages, 30 days'),
+ ('walmart_pro_seller', 'orders_90', 'count', 'orders', NULL, 'days_90', 'M3.3: orders of the 90 days'),
+ ('walmart_pro_seller', 'delivered_90', 'count', 'delivered', NULL, 'days_90', 'M3.3: delivered orders of the 90 days'),
+ ('walmart_pro_seller', 'messages_30', 'count', 'messages', NULL, 'days_30', 'M3.3: buyer messages of the 30 days');
+
+INSERT INTO odr_marketplace_standard (marketplace, name, position, description) VALUES
+ ('walmart', 'cancellation', 1, 'M3.1: cancellation rate within 2%'),
+ ('walmart', 'on_time_delivery', 2, 'M3.1: on-time delivery at least 90%'),
+ ('walmart', 'valid_tracking', 3, 'M3.1: valid tracking at least 99%'),
+ ('walmart', 'refunds', 4, 'M3.1: refund rate within 6%'),
+ ('walmart', 'seller_response', 5, 'M3.1: seller response within 48 hours at least 95%'),
+ ('walmart', 'negative_feedback', 6, 'M3.1: negative feedback within 2%'),
+ ('walmart_pro_seller', 'pro_on_time', 1, 'M3.3 Pro: on-time delivery at least 95% over 90 days'),
+ ('walmart_pro_seller', 'pro_cancellation', 2, 'M3.3 Pro: cancellation within 1.5% over 90 days'),
+ ('walmart_pro_seller', 'pro_response', 3, 'M3.3 Pro: seller response at least 95% over 30 days'),
+ ('walmart_pro_seller', 'advanced_on_time', 4, 'M3.3 Advanced: on-time delivery at least 92.5% over 90 days'),
+ ('walmart_pro_seller', 'advanced_cancellation', 5, 'M3.3 Advanced: cancellation within 2.0% over 90 days'),
+ ('walmart_pro_seller', 'advanced_response', 6, 'M3.3 Advanced: seller response at least 92.5% over 30 days'),
+ ('walmart_pro_seller', 'rising_on_time', 7, 'M3.3 Rising: on-time delivery at least 90% over 90 days'),
+ ('walmart_pro_seller', 'rising_cancellation', 8, 'M3.3 Rising: cancellation within 2.5% over 90 days'),
+ ('walmart_pro_seller', 'rising_response', 9, 'M3.3 Rising: seller response at least 90% over 30 days');
+
+INSERT INTO odr_marketplace_comparison (marketplace, standard, position, metric, op, threshold) VALUES
+ ('walmart', 'cancellation', 1, 'cancellation_rate', '<=', 0.02),
+ ('walmart', 'on_time_delivery', 1, 'on_time_delivery_rate', '>=', 0.90),
+ ('walmart', 'valid_tracking', 1, 'valid_tracking_rate', '>=', 0.99),
+ ('walmart', 'refunds', 1, 'refund_rate', '<=', 0.06),
+ ('walmart', 'seller_response', 1, 'seller_response_rate', '>=', 0.95),
+ ('walmart', 'negative_feedback', 1, 'negative_feedback_rate', '<=', 0.02),
+ ('walmart_pro_seller', 'pro_on_time', 1, 'on_time_delivery_rate_90', '>=', 0.95),
+ ('walmart_pro_seller', 'pro_cancellation', 1, 'cancellation_rate_90', '<=', 0.015),
+ ('walmart_pro_seller', 'pro_response', 1, 'seller_response_rate_30', '>=', 0.95),
+ ('walmart_pro_seller', 'advanced_on_time', 1, 'on_time_delivery_rate_90', '>=', 0.925),
+ ('walmart_pro_seller', 'advanced_cancellation', 1, 'cancellation_rate_90', '<=', 0.020),
+ ('walmart_pro_seller', 'advanced_response', 1, 'seller_response_rate_30', '>=', 0.925),
+ ('walmart_pro_seller', 'rising_on_time', 1, 'on_time_delivery_rate_90', '>=', 0.90),
+ ('walmart_pro_seller', 'rising_cancellation', 1, 'cancellation_rate_90', '<=', 0.025),
+ ('walmart_pro_seller', 'rising_response', 1, 'seller_response_rate_30', '>=', 0.90);
+
+INSERT INTO odr_marketplace_level (marketplace, name, rank, position, mode, standards, description) VALUES
+ ('walmart', 'below_standards', 0, 1, 'any_failed', '{cancellation,on_time_delivery,valid_tracking,refunds,seller_response,negative_feedback}', 'M3.2: a measured standard fails (odr_explain names each failing metric; a metric over no orders or messages is n/a)'),
+ ('walmart', 'meets_standards', 1, 2, 'otherwise', '{}', 'M3.2: no measured standard fails'),
+ ('walmart_pro_seller', 'pro', 3, 1, 'all_met', '{pro_on_time,pro_cancellation,pro_response}', 'M3.3: Pro Seller'),
+ ('walmart_pro_seller', 'advanced', 2, 2, 'all_met', '{advanced_on_time,advanced_cancellation,advanced_response}', 'M3.3: Advanced'),
+ ('walmart_pro_seller', 'rising', 1, 3, 'all_met', '{rising_on_time,rising_cancellation,rising_response}', 'M3.3: Rising'),
+ ('walmart_pro_seller', 'none', 0, 4, 'otherwise', '{}', 'M3.3: no badge (a condition not measured is not met)');
+
 -- ---------------------------------------------------------------------
 -- guards and checks of the marketplace tables
 -- ---------------------------------------------------------------------
@@ -3044,12 +3144,12 @@ CREATE TRIGGER odr_marketplace_truncate_guard BEFORE TRUNCATE ON odr_marketplace
 
 -- User marketplaces survive pg_dump / restore; built-in ones come back with CREATE EXTENSION.
 SELECT pg_catalog.pg_extension_config_dump('odr_marketplace', 'WHERE NOT builtin');
-SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_counter', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
-SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_window', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
-SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_metric', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
-SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_standard', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
-SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_comparison', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
-SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_level', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_counter', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'', ''walmart'', ''walmart_pro_seller'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_window', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'', ''walmart'', ''walmart_pro_seller'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_metric', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'', ''walmart'', ''walmart_pro_seller'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_standard', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'', ''walmart'', ''walmart_pro_seller'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_comparison', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'', ''walmart'', ''walmart_pro_seller'')');
+SELECT pg_catalog.pg_extension_config_dump('odr_marketplace_level', 'WHERE marketplace NOT IN (''aliexpress'', ''amazon'', ''ebay'', ''walmart'', ''walmart_pro_seller'')');
 
 GRANT SELECT ON odr_marketplace, odr_marketplace_counter, odr_marketplace_window, odr_marketplace_metric,
 	odr_marketplace_standard, odr_marketplace_comparison, odr_marketplace_level TO PUBLIC;
@@ -3159,6 +3259,54 @@ RETURN CASE WHEN defects IS NOT NULL THEN @extschema@.odr_order('aliexpress',
 	NULL::text) END;
 COMMENT ON FUNCTION odr_aliexpress_order(odr_defects, date) IS
 	'A1-A17: an AliExpress order''s facts for odr_assess(o, ''aliexpress'', as_of), from its verdict (odr_classify) and the day it finished; NULL verdict: NULL order (not counted)';
+
+-- M3: one Walmart seller-fulfilled order, for odr_assess(o, 'walmart', as_of)
+-- and odr_assess(o, 'walmart_pro_seller', as_of) alike.  A cancel counts
+-- when by the seller (not auto, not buyer-requested); on time is delivered
+-- (on its date in time_zone) on or before the expected delivery date;
+-- negative feedback is the lower of the ratings present at 1 or 2 stars.
+CREATE FUNCTION odr_walmart_order(order_date date, cancelled_by text DEFAULT NULL,
+	shipped_at timestamptz DEFAULT NULL, tracking_valid boolean DEFAULT NULL,
+	expected_delivery_date date DEFAULT NULL, delivered_at timestamptz DEFAULT NULL,
+	seller_responsible_refund boolean DEFAULT false,
+	item_rating integer DEFAULT NULL, seller_rating integer DEFAULT NULL,
+	time_zone text DEFAULT 'UTC')
+RETURNS odr_order
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN @extschema@.odr_order('walmart',
+	ARRAY[order_date, expected_delivery_date, NULL::date],
+	ARRAY[
+		@extschema@.odr_choice(cancelled_by, 'cancelled_by', '{seller,auto,buyer}') OPERATOR(pg_catalog.=) 'seller',
+		shipped_at IS NOT NULL,
+		COALESCE(tracking_valid, false),
+		delivered_at IS NOT NULL,
+		pg_catalog.timezone(COALESCE(time_zone, 'UTC'), delivered_at)::date OPERATOR(pg_catalog.<=) expected_delivery_date,
+		COALESCE(seller_responsible_refund, false),
+		item_rating IS NOT NULL OR seller_rating IS NOT NULL,
+		LEAST(@extschema@.odr_choice(item_rating::text, 'item_rating', '{1,2,3,4,5}')::integer,
+		      @extschema@.odr_choice(seller_rating::text, 'seller_rating', '{1,2,3,4,5}')::integer) OPERATOR(pg_catalog.<=) 2,
+		false,
+		false]::boolean[],
+	NULL::numeric[], NULL::text);
+COMMENT ON FUNCTION odr_walmart_order(date, text, timestamptz, boolean, date, timestamptz, boolean, integer, integer, text) IS
+	'M3: a Walmart seller-fulfilled order''s facts for odr_assess(o, ''walmart'' or ''walmart_pro_seller'', as_of): cancelled_by seller, auto or buyer; item_rating and seller_rating 1..5; delivered_at falls on its date in time_zone (default UTC)';
+
+-- M3.1: one buyer message, on the day it was received (in time_zone),
+-- answered in time at or before received_at + 48 hours of elapsed time
+-- (weekends included); never answered is late.  Fed to the same aggregate
+-- as the orders (UNION ALL): orders have no message event.
+CREATE FUNCTION odr_walmart_message(received_at timestamptz, answered_at timestamptz DEFAULT NULL,
+	time_zone text DEFAULT 'UTC')
+RETURNS odr_order
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN @extschema@.odr_order('walmart',
+	ARRAY[NULL::date, NULL::date, pg_catalog.timezone(COALESCE(time_zone, 'UTC'), received_at)::date],
+	ARRAY[false, false, false, false, false, false, false, false,
+		true,
+		COALESCE(answered_at OPERATOR(pg_catalog.<=) (received_at OPERATOR(pg_catalog.+) '48 hours'::interval), false)]::boolean[],
+	NULL::numeric[], NULL::text);
+COMMENT ON FUNCTION odr_walmart_message(timestamptz, timestamptz, text) IS
+	'M3.1: a buyer message''s facts for odr_assess(m, ''walmart'' or ''walmart_pro_seller'', as_of), on the day received in time_zone (default UTC): answered in time at or before received_at + 48 hours; NULL answered_at: late';
 
 -- ---------------------------------------------------------------------
 -- odr_assess -> odr_standing
@@ -3522,7 +3670,7 @@ BEGIN
 		RAISE EXCEPTION 'column "%" of "%" is %, not odr_order', order_column, src, order_type
 			USING ERRCODE = 'datatype_mismatch',
 			      HINT = format('Build each order''s facts in a view, for example odr_%s_order(...) AS %I, and pass the view.',
-			                    CASE WHEN marketplace IN ('amazon', 'ebay', 'aliexpress') THEN marketplace ELSE '<marketplace>' END, order_column);
+			                    CASE WHEN marketplace IN ('amazon', 'ebay', 'aliexpress', 'walmart') THEN marketplace WHEN marketplace = 'walmart_pro_seller' THEN 'walmart' ELSE '<marketplace>' END, order_column);
 	END IF;
 	daily := format('%I.%I', nsp, prefix || 'daily');
 	levels := format('%I.%I', nsp, prefix || 'evaluations');
@@ -3623,4 +3771,4 @@ BEGIN
 END
 $fn$;
 COMMENT ON FUNCTION odr_create_marketplace_warehouse(regclass, name, name, text, text) IS
-	'Issue 14: the warehouse of a marketplace over a table or view with one odr_order column (odr_amazon_order, odr_ebay_order, odr_aliexpress_order, odr_order): <prefix>daily (per-day odr_tally, materialised), <prefix>evaluations (every evaluation of the marketplace calendar: level, rank, deciding standard, effective dates, standing; materialised), <prefix>metrics (every metric as plain columns), <prefix>current (today''s level and the projected one). Refresh with odr_refresh_warehouse(''<prefix>daily'').';
+	'Issue 14: the warehouse of a marketplace over a table or view with one odr_order column (odr_amazon_order, odr_ebay_order, odr_aliexpress_order, odr_walmart_order and odr_walmart_message, odr_order): <prefix>daily (per-day odr_tally, materialised), <prefix>evaluations (every evaluation of the marketplace calendar: level, rank, deciding standard, effective dates, standing; materialised), <prefix>metrics (every metric as plain columns), <prefix>current (today''s level and the projected one). Refresh with odr_refresh_warehouse(''<prefix>daily'').';

@@ -95,6 +95,8 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_choice', 'sql/marketplace.sql'), ('odr_amazon_order', 'sql/marketplace.sql (fulfilment, feedback_stars, claim_status, cancelled_by)'),
  ('odr_ebay_order', 'sql/marketplace.sql (cancelled_by)'),
  ('odr_aliexpress_order', 'sql/marketplace_aliexpress.sql (a NULL verdict is a NULL order; a verdict is valid by its type; a NULL day counts in no window)'),
+ ('odr_walmart_order', 'sql/marketplace_walmart.sql (cancelled_by, item_rating, seller_rating 0 and 6, time_zone)'),
+ ('odr_walmart_message', 'sql/marketplace_walmart.sql (time_zone; a NULL received_at counts in no window, a NULL answered_at is late)'),
  ('odr_standing_in', 'sql/marketplace.sql, this file (every prefix, mutations)'), ('odr_standing_out', 'output'),
  ('odr_standing_recv', 'validating its layout like odr_standing_in; binary COPY round trip in sql/marketplace.sql'), ('odr_standing_send', 'output'),
  ('odr_assess', 'sql/marketplace.sql (NULL and infinite as_of, NULL or changing marketplace, another marketplace''s order)'),

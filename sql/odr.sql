@@ -3614,6 +3614,56 @@ COMMENT ON FUNCTION odr_amazon_report(odr_standing) IS
 	'M1: a standing under amazon (or a marketplace with its metric names) as jsonb shaped like the SP-API account health report''s performanceMetrics: orderDefectRate mfn / afn (orderCount, orderWithDefects, claims, chargebacks, negativeFeedback), lateShipmentRateList (10 and 30 days), preFulfillmentCancellationRate, validTrackingRate, each with reportingDateRange, status (GOOD met, POOR failed, NONE not measured), targetValue, targetCondition, rate; plus youngOrders (M1.5)';
 
 -- ---------------------------------------------------------------------
+-- One seller, every platform (issue 15): standings of several
+-- marketplaces side by side, worst first, as plain columns
+-- ---------------------------------------------------------------------
+
+CREATE FUNCTION odr_level_share(marketplace text, level text) RETURNS double precision
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT CASE WHEN x.top OPERATOR(pg_catalog.=) x.bottom THEN 1::double precision
+	            ELSE (x.rank OPERATOR(pg_catalog.-) x.bottom)::double precision
+	                 OPERATOR(pg_catalog./) (x.top OPERATOR(pg_catalog.-) x.bottom)::double precision END
+	FROM (SELECT @extschema@.odr_level_rank(odr_level_share.marketplace, odr_level_share.level) AS rank,
+	             (SELECT pg_catalog.min(l.rank) FROM @extschema@.odr_marketplace_level AS l
+	              WHERE l.marketplace OPERATOR(pg_catalog.=) odr_level_share.marketplace) AS bottom,
+	             (SELECT pg_catalog.max(l.rank) FROM @extschema@.odr_marketplace_level AS l
+	              WHERE l.marketplace OPERATOR(pg_catalog.=) odr_level_share.marketplace) AS top) AS x;
+END;
+COMMENT ON FUNCTION odr_level_share(text, text) IS
+	'Where a level stands on its marketplace''s own ladder, from 0 (the lowest level) to 1 (the highest): comparable across marketplaces (22023 for an unknown marketplace or level)';
+
+CREATE FUNCTION odr_standings_side_by_side(standings odr_standing[],
+	OUT "position" integer, OUT marketplace text, OUT as_of date, OUT level text, OUT level_rank integer,
+	OUT level_share double precision, OUT best_level text, OUT deciding_standard text, OUT failed_standards text[])
+RETURNS SETOF record
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT (pg_catalog.row_number() OVER (ORDER BY x.level_share, x.marketplace, x.as_of, x.k))::integer,
+	       x.marketplace, x.as_of, x.level, x.level_rank, x.level_share,
+	       (SELECT l.name FROM @extschema@.odr_marketplace_level AS l
+	        WHERE l.marketplace OPERATOR(pg_catalog.=) x.marketplace ORDER BY l.rank DESC LIMIT 1),
+	       x.deciding_standard,
+	       ARRAY(SELECT e.standard FROM @extschema@.odr_explain(x.s) AS e
+	             JOIN @extschema@.odr_marketplace_standard AS st
+	               ON st.marketplace OPERATOR(pg_catalog.=) x.marketplace AND st.name OPERATOR(pg_catalog.=) e.standard
+	             WHERE e.state OPERATOR(pg_catalog.=) 'failed'
+	             GROUP BY e.standard, st."position" ORDER BY st."position")
+	FROM (SELECT u.s, u.k,
+	             @extschema@.odr_standing_marketplace(u.s) AS marketplace,
+	             @extschema@.odr_standing_as_of(u.s) AS as_of,
+	             @extschema@.odr_level(u.s) AS level,
+	             @extschema@.odr_level_rank(u.s) AS level_rank,
+	             @extschema@.odr_level_share(@extschema@.odr_standing_marketplace(u.s), @extschema@.odr_level(u.s)) AS level_share,
+	             @extschema@.odr_deciding_standard(u.s) AS deciding_standard
+	      FROM pg_catalog.unnest(standings) WITH ORDINALITY AS u(s, k)
+	      WHERE u.s IS NOT NULL) AS x
+	ORDER BY 1;
+END;
+COMMENT ON FUNCTION odr_standings_side_by_side(odr_standing[]) IS
+	'One seller on every marketplace it is assessed on: one row per standing (NULLs skipped), worst first by level_share (0: the marketplace''s lowest level, 1: its highest), with the level, its rank, the marketplace''s best level, the deciding standard and every failed standard; plain columns for BI';
+
+-- ---------------------------------------------------------------------
 -- The warehouse path of a marketplace (issue 14): per-day tallies in a
 -- materialised view, every evaluation of the marketplace's calendar from
 -- them, plain columns for BI, the current and the projected level

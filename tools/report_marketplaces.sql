@@ -31,6 +31,10 @@ WITH ali AS (
 	FROM sample_classified
 	WHERE finished_on BETWEEN (:'as_of')::date - 89 AND :'as_of'
 	GROUP BY seller_id
+), odr_assess_ali AS (
+	SELECT seller_id, odr_assess(odr_aliexpress_order(defects, finished_on), 'aliexpress', :'as_of') AS s
+	FROM sample_classified
+	GROUP BY seller_id
 ), amazon AS (
 	SELECT seller_id,
 	       odr_assess(odr_amazon_order(order_date, fulfilment, feedback_stars, claim_status, chargeback,
@@ -63,9 +67,11 @@ SELECT s.seller_name AS seller,
        odr_metric_value(ebay.s, 'defect_rate') AS ebay_defect_rate,
        odr_level(ebay.s) AS ebay_level,
        odr_level_rank(ebay.s) AS ebay_rank,
-       odr_deciding_standard(ebay.s) AS ebay_deciding
+       odr_deciding_standard(ebay.s) AS ebay_deciding,
+       ARRAY[odr_assess_ali.s, amazon.s, ebay.s] AS standings
 FROM sample_sellers AS s
 LEFT JOIN ali USING (seller_id)
+LEFT JOIN odr_assess_ali USING (seller_id)
 LEFT JOIN amazon USING (seller_id)
 LEFT JOIN ebay USING (seller_id);
 
@@ -116,6 +122,15 @@ UNION ALL
         ebay_transactions::bigint, ebay_lookback,
         round(100 * ebay_defect_rate::numeric, 2), ebay_level, coalesce(ebay_deciding, '-')
  FROM grades WHERE ali_rank > 'unassessed' ORDER BY ali_odr DESC, ali_orders DESC, seller LIMIT 5);
+
+\echo 'One seller, every platform: the standings of 4 sellers worst first (odr_standings_side_by_side;'
+\echo 'share: the level on its marketplace''s own ladder, 0 lowest .. 1 highest; AliExpress on the engine)'
+SELECT g.seller, v.position AS "#", v.marketplace, v.as_of, v.level, round(v.level_share::numeric, 2) AS share,
+       v.best_level AS "best level", coalesce(v.deciding_standard, '-') AS "decided by",
+       array_to_string(v.failed_standards, ', ') AS "failed standards"
+FROM (SELECT * FROM grades WHERE seller IN ('shop-0036', 'shop-0093', 'shop-0185', 'shop-0211')) AS g,
+     odr_standings_side_by_side(g.standings) AS v
+ORDER BY g.seller, v.position;
 
 \echo '"decided by": the standard that set the level (Amazon: the first missed target; eBay: the'
 \echo 'standard that put the seller below standard, or kept it from top rated). odr_explain and'

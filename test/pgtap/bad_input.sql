@@ -95,6 +95,7 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_choice', 'sql/marketplace.sql'), ('odr_amazon_order', 'sql/marketplace.sql (fulfilment, feedback_stars, claim_status, cancelled_by)'),
  ('odr_ebay_order', 'sql/marketplace.sql (cancelled_by)'),
  ('odr_aliexpress_order', 'sql/marketplace_aliexpress.sql (a NULL verdict is a NULL order; a verdict is valid by its type; a NULL day counts in no window)'),
+ ('odr_level_share', 'sql/marketplace_every_platform.sql (unknown marketplace or level 22023; strict)'), ('odr_standings_side_by_side', 'sql/marketplace_every_platform.sql (strict; NULL elements skipped; an empty array gives no row)'),
  ('odr_walmart_order', 'sql/marketplace_walmart.sql (cancelled_by, item_rating, seller_rating 0 and 6, time_zone)'),
  ('odr_walmart_message', 'sql/marketplace_walmart.sql (time_zone; a NULL received_at counts in no window, a NULL answered_at is late)'),
  ('odr_standing_in', 'sql/marketplace.sql, this file (every prefix, mutations)'), ('odr_standing_out', 'output'),

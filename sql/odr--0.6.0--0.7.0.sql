@@ -595,3 +595,7 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION odr_standings_side_by_side(odr_standing[]) IS
 	'One seller on every marketplace it is assessed on: one row per standing (NULLs skipped), worst first by level_share (0: the marketplace''s lowest level, 1: its highest), with the level, its rank, the marketplace''s best level, the deciding standard and every failed standard; plain columns for BI';
+
+-- odr_advise: more_value's n in the value's unit (it was in the engine's 1/10000)
+COMMENT ON FUNCTION @extschema@.odr_advise(@extschema@.odr_standing) IS
+	'What would lift the seller to the next better level, per comparison in the way, all else equal: what (more_orders, more_good_orders, fewer_defects, more_value, wait_days, unreachable, unknown, not_measured) and the least n (more_value: in the value''s unit, rounded up); no row at the best level';

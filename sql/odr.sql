@@ -3554,7 +3554,7 @@ CREATE FUNCTION odr_advise(s odr_standing,
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION odr_advise(odr_standing) IS
-	'What would lift the seller to the next better level, per comparison in the way, all else equal: what (more_orders, more_good_orders, fewer_defects, more_value, wait_days, unreachable, unknown, not_measured) and the least n; no row at the best level';
+	'What would lift the seller to the next better level, per comparison in the way, all else equal: what (more_orders, more_good_orders, fewer_defects, more_value, wait_days, unreachable, unknown, not_measured) and the least n (more_value: in the value''s unit, rounded up); no row at the best level';
 
 -- ---------------------------------------------------------------------
 -- odr_amazon_report: a standing under amazon, shaped like the SP-API

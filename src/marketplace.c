@@ -2503,6 +2503,16 @@ odr_level_better(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(level_arg(m, fcinfo, 1, "a")->rank > level_arg(m, fcinfo, 2, "b")->rank);
 }
 
+/* n as the user reads it: more_value in the value's own unit, rounded up
+ * (the engine counts sums in 1/10000 of it); every other kind as it is */
+static int64
+advice_n(OdrAdviceKind kind, int64 n)
+{
+	if (kind == ODR_ADVICE_MORE_VALUE && n > 0)
+		return n / ODR_ENG_VALUE_SCALE + (n % ODR_ENG_VALUE_SCALE != 0);
+	return n;
+}
+
 static const char *const advice_names[] = {
 	"none", "more_orders", "more_good_orders", "fewer_defects", "more_value", "wait_days",
 	"unreachable", "unknown"
@@ -2581,11 +2591,11 @@ odr_advise(PG_FUNCTION_ARGS)
 				if ((rc = odr_comparison_advise(p, c, &r->ev, r->st.t, &adv, &err)) != ODR_OK)
 					engine_fail(rc, &err);
 				v[6] = CStringGetTextDatum(advice_names[adv.kind]);
-				v[7] = Int64GetDatum(adv.n);
+				v[7] = Int64GetDatum(advice_n(adv.kind, adv.n));
 				n[7] = !(adv.kind >= ODR_ADVICE_MORE_ROWS && adv.kind <= ODR_ADVICE_WAIT_DAYS);
 				v[8] = CStringGetTextDatum(advice_names[adv.alternative_kind]);
 				n[8] = adv.alternative_kind == ODR_ADVICE_NONE;
-				v[9] = Int64GetDatum(adv.alternative_n);
+				v[9] = Int64GetDatum(advice_n(adv.alternative_kind, adv.alternative_n));
 				n[9] = !(adv.alternative_kind >= ODR_ADVICE_MORE_ROWS && adv.alternative_kind <= ODR_ADVICE_WAIT_DAYS);
 			}
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);

@@ -4,16 +4,22 @@ EXTENSION = odr
 EXTVERSION := $(shell sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" $(dir $(lastword $(MAKEFILE_LIST)))odr.control)
 
 MODULE_big = odr
-OBJS = src/odr_core.o src/defects.o src/summary.o src/policy.o src/calendar.o src/windows.o
-OBJS += src/response_core.o src/response.o
-OBJS += src/indicators_core.o src/indicators.o
-OBJS += src/peers_core.o src/peers.o
-# The marketplace-neutral policy engine (issue 14): plain C, unit-tested alone.
-OBJS += src/engine/engine_core.o src/marketplace.o src/assess_at.o
-# The built-in marketplaces' order constructors in C.
+# src/ by layer (README: Layout).  rules/: the rules in plain C, no
+# PostgreSQL header (unit-tested in test/unit); the other folders are the
+# SQL side, one per layer: order facts, per-order verdict, mergeable
+# summaries, policy evaluation, calendar; marketplaces/: what is one
+# marketplace's own (the 1688 indicators, the Amazon and eBay constructors).
+OBJS = src/rules/odr_core.o src/rules/response_core.o src/rules/indicators_core.o
+OBJS += src/rules/peers_core.o src/rules/engine_core.o
+OBJS += src/facts/order.o
+OBJS += src/verdict/defects.o
+OBJS += src/summary/summary.o src/summary/windows.o src/summary/tally.o
+OBJS += src/policy/policy.o src/policy/marketplace.o src/policy/assess.o src/policy/standing.o src/policy/assess_at.o
+OBJS += src/calendar/calendar.o src/calendar/evaluations.o
+OBJS += src/marketplaces/1688/response.o src/marketplaces/1688/indicators.o src/marketplaces/1688/peers.o
 OBJS += src/marketplaces/amazon_ebay.o
 # PostgreSQL headers as system headers: -Wextra then checks only our code.
-PG_CPPFLAGS = -I$(srcdir)/src -isystem $(shell $(PG_CONFIG) --includedir-server)
+PG_CPPFLAGS = -I$(srcdir)/src -I$(srcdir)/src/rules -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra -Werror
 
 # sql/odr.sql is the install script of the newest version; the upgrade
@@ -50,7 +56,7 @@ include $(PGXS)
 # PGXS tracks no header dependencies: every object (and its JIT bitcode)
 # is rebuilt when a header of src/ changes, so no object keeps an old
 # layout of a shared struct (OdrError, OdrSummary, ...).
-$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/engine/*.h src/marketplaces/*.h)
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/rules/*.h)
 
 sql/$(EXTENSION)--$(EXTVERSION).sql: sql/$(EXTENSION).sql
 	cp $< $@
@@ -63,19 +69,19 @@ remove-old-install-scripts:
 	rm -f $(addprefix '$(DESTDIR)$(datadir)/extension/',$(OLD_INSTALL_SCRIPTS))
 
 # Plain-C unit tests of the rules (no server needed), TAP output.
-test/unit/core_test: test/unit/core_test.c test/unit/tap.h src/odr_core.c src/odr_core.h src/odr_error.h
-	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/core_test.c src/odr_core.c -lm
+test/unit/core_test: test/unit/core_test.c test/unit/tap.h src/rules/odr_core.c src/rules/odr_core.h src/rules/odr_error.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o $@ test/unit/core_test.c src/rules/odr_core.c -lm
 
 # Plain-C unit tests of the 1688 indicators S3, S5, S6, S7.
-test/unit/indicators_test: test/unit/indicators_test.c test/unit/tap.h src/indicators_core.c src/indicators_core.h src/odr_core.h src/odr_error.h
-	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/indicators_test.c src/indicators_core.c -lm
+test/unit/indicators_test: test/unit/indicators_test.c test/unit/tap.h src/rules/indicators_core.c src/rules/indicators_core.h src/rules/odr_core.h src/rules/odr_error.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o $@ test/unit/indicators_test.c src/rules/indicators_core.c -lm
 
 # The policy engine (issue 14): M1 Amazon, M2 eBay, an A-like tier list.
-test/unit/engine_test: test/unit/engine_test.c test/unit/tap.h src/engine/engine_core.c src/engine/engine_core.h src/odr_core.c src/odr_core.h src/odr_error.h
-	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -Isrc/engine -o $@ test/unit/engine_test.c src/engine/engine_core.c src/odr_core.c -lm
+test/unit/engine_test: test/unit/engine_test.c test/unit/tap.h src/rules/engine_core.c src/rules/engine_core.h src/rules/odr_core.c src/rules/odr_core.h src/rules/odr_error.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o $@ test/unit/engine_test.c src/rules/engine_core.c src/rules/odr_core.c -lm
 
-test/unit/peers_test: test/unit/peers_test.c test/unit/tap.h src/peers_core.c src/peers_core.h
-	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/peers_test.c src/peers_core.c -lm
+test/unit/peers_test: test/unit/peers_test.c test/unit/tap.h src/rules/peers_core.c src/rules/peers_core.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o $@ test/unit/peers_test.c src/rules/peers_core.c -lm
 
 .PHONY: unit prove
 unit: test/unit/core_test test/unit/response_test test/unit/indicators_test test/unit/peers_test test/unit/engine_test
@@ -86,8 +92,8 @@ unit: test/unit/core_test test/unit/response_test test/unit/indicators_test test
 	test/unit/engine_test
 
 # S4 response rate core (plain C, TAP)
-test/unit/response_test: test/unit/response_test.c test/unit/tap.h src/response_core.c src/response_core.h src/odr_core.h src/odr_error.h
-	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o $@ test/unit/response_test.c src/response_core.c
+test/unit/response_test: test/unit/response_test.c test/unit/tap.h src/rules/response_core.c src/rules/response_core.h src/rules/odr_core.h src/rules/odr_error.h
+	$(CC) -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o $@ test/unit/response_test.c src/rules/response_core.c
 
 # pgTAP suites, against the server PG* points at.
 prove:
@@ -103,7 +109,7 @@ fuzz:
 	@mkdir -p test/fuzz/bin test/fuzz/findings
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  $(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	    -Isrc -o test/fuzz/bin/fuzz_$$t test/fuzz/fuzz_$$t.c src/odr_core.c -lm; \
+	    -Isrc/rules -o test/fuzz/bin/fuzz_$$t test/fuzz/fuzz_$$t.c src/rules/odr_core.c -lm; \
 	  mkdir -p test/fuzz/bin/corpus_$$t; cp test/fuzz/corpus/*/* test/fuzz/bin/corpus_$$t/ 2>/dev/null || true; \
 	  echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  test/fuzz/bin/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=test/fuzz/findings/ \

@@ -1,5 +1,5 @@
 /*
- * marketplace.h — what src/marketplace.c offers the marketplaces' own C
+ * marketplace.h — what src/facts/order.c offers the marketplaces' own C
  * functions (src/marketplaces/): building an odr_order from its parts.
  */
 #ifndef ODR_MARKETPLACE_H

@@ -8,7 +8,7 @@
  * as much as the aggregate it fed (arrays built and taken apart again, the
  * choices' arrays read, an integer printed to compare it as text).  These
  * compute the same events straight from the arguments and build the order
- * with odr_order_from_parts (src/marketplace.c), the code odr_order(...)
+ * with odr_order_from_parts (src/facts/order.c), the code odr_order(...)
  * runs: the same bytes, the same errors, raised in the same order (the
  * choices first, in argument order, then odr_order's checks).  The
  * regression test marketplace_ctor compares both forms on generated rows.

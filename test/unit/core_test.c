@@ -1,13 +1,13 @@
 /*
- * core_test.c — unit tests of the plain-C rules (src/odr_core.c), no server.
+ * core_test.c — unit tests of the plain-C rules (src/rules/odr_core.c), no server.
  *
  * TAP output (one "ok N - ..." line per test, the plan "1..N" at the end);
  * exit status 1 when a test fails.  Rule ids refer to shared/rules.md.
  * Randomised tests use a fixed-seed LCG, so every run is the same.
  *
  * Built by `make unit`:
- *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o test/unit/core_test \
- *      test/unit/core_test.c src/odr_core.c -lm
+ *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o test/unit/core_test \
+ *      test/unit/core_test.c src/rules/odr_core.c -lm
  */
 #include "odr_core.h"
 

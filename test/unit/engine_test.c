@@ -1,5 +1,5 @@
 /*
- * engine_test.c — unit tests of the policy engine (src/engine/engine_core.c),
+ * engine_test.c — unit tests of the policy engine (src/rules/engine_core.c),
  * no server.  Issue 14: the Amazon policy of shared/rules.md M1 and the eBay
  * policy of M2 built in C from the engine's pieces, an AliExpress-like tier
  * list (A), and the constructs of issue 20 the engine already has (rounding,
@@ -8,9 +8,9 @@
  *
  * TAP output; exit status 1 when a test fails.  Randomised tests use a
  * fixed-seed generator, so every run is the same.  Built by `make unit`:
- *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -Isrc/engine \
+ *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules \
  *      -o test/unit/engine_test test/unit/engine_test.c \
- *      src/engine/engine_core.c src/odr_core.c -lm
+ *      src/rules/engine_core.c src/rules/odr_core.c -lm
  */
 #include "engine_core.h"
 

@@ -1,14 +1,14 @@
 /*
  * indicators_test.c — unit tests of the 1688 indicators S3, S5, S6, S7
- * (src/indicators_core.c), no server.
+ * (src/rules/indicators_core.c), no server.
  *
  * TAP output (one "ok N - ..." line per test, the plan "1..N" at the end);
  * exit status 1 when a test fails.  Rule ids refer to shared/rules.md.
  * The randomised test uses a fixed-seed LCG, so every run is the same.
  *
  * Built by `make unit`:
- *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o test/unit/indicators_test \
- *      test/unit/indicators_test.c src/indicators_core.c -lm
+ *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o test/unit/indicators_test \
+ *      test/unit/indicators_test.c src/rules/indicators_core.c -lm
  */
 #include "indicators_core.h"
 

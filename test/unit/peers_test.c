@@ -1,5 +1,5 @@
 /*
- * peers_test.c — unit tests of the S2 peer scores (src/peers_core.c), no
+ * peers_test.c — unit tests of the S2 peer scores (src/rules/peers_core.c), no
  * server.  TAP output; exit status 1 when a test fails.
  */
 #include "peers_core.h"

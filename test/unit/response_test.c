@@ -1,6 +1,6 @@
 /*
  * response_test.c — unit tests of the S4 3-minute response rate core
- * (src/response_core.c), no server.
+ * (src/rules/response_core.c), no server.
  *
  * TAP output (one "ok N - ..." line per test, the plan "1..N" at the end);
  * exit status 1 when a test fails.  Rule ids refer to shared/rules.md.
@@ -8,8 +8,8 @@
  * checked against a deliberately naive reference implementation of S4.
  *
  * Built by `make unit`:
- *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc -o test/unit/response_test \
- *      test/unit/response_test.c src/response_core.c
+ *   cc -std=c11 -O1 -g -Wall -Wextra -Werror -Isrc/rules -o test/unit/response_test \
+ *      test/unit/response_test.c src/rules/response_core.c
  */
 #include "response_core.h"
 

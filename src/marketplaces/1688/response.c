@@ -9,7 +9,7 @@
  *
  * The three aggregates share one transition function (so PostgreSQL shares
  * one state between them in a query): it keeps a 16-byte record per buyer
- * message and per human seller reply (src/response_core.c); the final
+ * message and per human seller reply (src/rules/response_core.c); the final
  * functions sort the records and apply S4, converting instants to the
  * seller's local day and time with PostgreSQL's time zone code.
  */

@@ -172,6 +172,10 @@ ODR_INTERNAL extern void *state_alloc(MemoryContext cxt, Size size);
 ODR_INTERNAL extern AssessState *assess_alloc(MemoryContext cxt, const Mkt *m, bool packed);
 /* st widened into out, full-size tallies (for evaluation) */
 ODR_INTERNAL extern void assess_expand(const AssessState *st, AssessFull *out);
+/* the state of a transition of odr_assess (over orders or tallies): new
+ * on a group's first row, else the group's (22023 when a row brings
+ * another marketplace or as_of; 22004 for a NULL as_of) */
+ODR_INTERNAL extern AssessState *assess_transition_state(FunctionCallInfo fcinfo, const char *fname);
 /* little-endian writes */
 ODR_INTERNAL extern void put_le(StringInfo s, uint32 v, int bytes);
 /* a standing's body: the marketplace it names; read into st; header checks */

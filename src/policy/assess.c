@@ -238,32 +238,42 @@ row_in_window(const OdrEngRow *row, int nbases, int64 first, int64 last)
 	return false;
 }
 
-PG_FUNCTION_INFO_V1(odr_assess_transfn);
-Datum
-odr_assess_transfn(PG_FUNCTION_ARGS)
+/*
+ * The state of a transition of odr_assess(x, marketplace, as_of), over
+ * orders or per-day tallies: a new one on the group's first row, else the
+ * group's, whose marketplace and as_of every row must repeat.
+ */
+AssessState *
+assess_transition_state(FunctionCallInfo fcinfo, const char *fname)
 {
 	MemoryContext aggcxt;
 	AssessState *st = PG_ARGISNULL(0) ? NULL : (AssessState *) PG_GETARG_POINTER(0);
-	OrderV	   *o;
-	OdrEngRow	row;
-	OdrError	err;
-	OdrStatus	rc;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "odr_assess_transfn called outside an aggregate");
+		elog(ERROR, "%s called outside an aggregate", fname);
 	if (PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("as_of must not be NULL")));
 	if (st == NULL)
-		st = assess_new(aggcxt, marketplace_arg(fcinfo, 2, "marketplace"), PG_GETARG_DATEADT(3));
-	else
-	{
-		if (!arg_names_marketplace(fcinfo, 2, st->m) || PG_GETARG_DATEADT(3) != st->as_of)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("odr_assess: marketplace and as_of must be the same for every row of a group")));
-	}
+		return assess_new(aggcxt, marketplace_arg(fcinfo, 2, "marketplace"), PG_GETARG_DATEADT(3));
+	if (!arg_names_marketplace(fcinfo, 2, st->m) || PG_GETARG_DATEADT(3) != st->as_of)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("odr_assess: marketplace and as_of must be the same for every row of a group")));
+	return st;
+}
+
+PG_FUNCTION_INFO_V1(odr_assess_transfn);
+Datum
+odr_assess_transfn(PG_FUNCTION_ARGS)
+{
+	AssessState *st = assess_transition_state(fcinfo, "odr_assess_transfn");
+	OrderV	   *o;
+	OdrEngRow	row;
+	OdrError	err;
+	OdrStatus	rc;
+
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	o = PG_GETARG_ORDER_P(1);

@@ -295,28 +295,12 @@ PG_FUNCTION_INFO_V1(odr_assess_tally_transfn);
 Datum
 odr_assess_tally_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt;
-	AssessState *st = PG_ARGISNULL(0) ? NULL : (AssessState *) PG_GETARG_POINTER(0);
+	AssessState *st = assess_transition_state(fcinfo, "odr_assess_tally_transfn");
 	bytea	   *b;
 	TallyState	ts;
 	OdrError	err;
 	OdrStatus	rc;
 
-	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "odr_assess_tally_transfn called outside an aggregate");
-	if (PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("as_of must not be NULL")));
-	if (st == NULL)
-		st = assess_new(aggcxt, marketplace_arg(fcinfo, 2, "marketplace"), PG_GETARG_DATEADT(3));
-	else
-	{
-		if (!arg_names_marketplace(fcinfo, 2, st->m) || PG_GETARG_DATEADT(3) != st->as_of)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("odr_assess: marketplace and as_of must be the same for every row of a group")));
-	}
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	b = PG_GETARG_BYTEA_PP(1);

@@ -77,7 +77,7 @@ psql -f tools/report_stars.sql
 
 echo "demo: generating the Amazon and eBay samples of the same sellers..."
 t=$SECONDS
-psql -v amazon_orders="$((orders / 2))" -v ebay_orders="$orders" -v as_of="$as_of" -f tools/sample_marketplaces.sql
+psql -v amazon_orders="$((orders / 2))" -v ebay_orders="$((orders * 3))" -v as_of="$as_of" -f tools/sample_marketplaces.sql
 echo "demo: Amazon and eBay samples loaded in $((SECONDS - t)) s"
 psql -v as_of="$as_of" -f tools/report_marketplaces.sql
 echo "demo: done in $((SECONDS - started)) s"

@@ -63,64 +63,10 @@ done
 mem_small=$(echo "$MEM_ROWS" | tr ' ' '\n' | sort -n | head -1)
 mem_large=$(echo "$MEM_ROWS" | tr ' ' '\n' | sort -n | tail -1)
 
-log() { printf '%s marketplace: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { echo "marketplace: $*" >&2; exit 1; }
-
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-res=$here/results/marketplace-$stamp
-mkdir -p "$res"
-work=$(mktemp -d)
-chmod 755 "$work"
-cluster=$work/cluster
-cleanup() {
-  local rc=$?
-  "$repo/tools/cluster.sh" stop "$cluster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-  [ $rc -ne 0 ] && echo "marketplace: FAILED (exit $rc); logs in $res" >&2
-  exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# ---------------------------------------------------------------------------
-# odr: built into a private copy of the PostgreSQL installation, so neither a
-# CI run nor another checkout's make install can swap odr.so under the run
-# ---------------------------------------------------------------------------
-if [ "$SRC" = installed ]; then
-  install_desc="the odr installed for $(${PG_CONFIG:-pg_config} --bindir)/.. (BENCH_ODR_SRC=installed)"
-else
-  if [ "$SRC" = HEAD ]; then
-    src=$work/src
-    mkdir -p "$src"
-    git -C "$repo" archive HEAD | tar -x -C "$src"
-    src_desc="commit $(git -C "$repo" rev-parse --short HEAD) (git archive HEAD)"
-  else
-    src=$(cd "$SRC" && pwd)
-    src_desc="$src"
-  fi
-  sys_pg_config=${PG_CONFIG:-/usr/lib/postgresql/${PGVER:-15}/bin/pg_config}
-  [ -x "$sys_pg_config" ] || sys_pg_config=$(command -v pg_config)
-  eval "$(SYS_PG_CONFIG=$sys_pg_config "$repo/tools/private_pg.sh" "$work/pg")"
-  log "building odr from $src_desc into a private PostgreSQL copy"
-  make -C "$src" -j"$(nproc)" install PG_CONFIG="$PG_CONFIG" >"$res/build.log" 2>&1 \
-    || { tail -30 "$res/build.log" >&2; die "the build failed"; }
-  install_desc="built from $src_desc into a private copy of the PostgreSQL installation (tools/private_pg.sh)"
-fi
-
-settings="shared_buffers = 4GB
-work_mem = 256MB
-maintenance_work_mem = 1GB
-max_parallel_workers_per_gather = 2
-jit = off
-autovacuum = off
-wal_level = minimal
-max_wal_senders = 0
-max_wal_size = 8GB
-checkpoint_timeout = 1h"
-eval "$(ODR_PG_CONF="$settings" "$repo/tools/cluster.sh" start "$cluster")"
-q() { PGOPTIONS="-c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-t0=$(date +%s)
+bench_name=marketplace
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_start
 
 # ---------------------------------------------------------------------------
 # data: every value from a hash of the order id (never random()), so a size
@@ -639,12 +585,4 @@ $ebay_plain;
 <!-- bench/marketplace.sh: end -->
 EOF
 )
-if grep -q '<!-- bench/marketplace.sh: begin -->' "$OUT" 2>/dev/null; then
-  awk -v s="$section" '
-    /<!-- bench\/marketplace.sh: begin -->/ { print s; skip = 1; next }
-    /<!-- bench\/marketplace.sh: end -->/ { skip = 0; next }
-    !skip { print }' "$OUT" >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-else
-  printf '\n%s\n' "$section" >>"$OUT"
-fi
-echo "$section"
+bench_write_section "$section" "$OUT"

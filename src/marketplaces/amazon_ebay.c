@@ -13,7 +13,7 @@
  * choices first, in argument order, then odr_order's checks).  The
  * regression test marketplace_ctor compares both forms on generated rows.
  */
-#include "postgres.h"
+#include "odr.h"
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"

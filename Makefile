@@ -31,7 +31,7 @@ DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard sql/$(EXTENSION)--*--*.sql)
 # Releases whose install scripts an earlier `make install` put in place:
 # install removes them (all but the current version's).
-OLD_RELEASES = 0.1.0 0.2.0 0.3.0 0.4.0 0.5.0 0.6.0
+OLD_RELEASES = 0.1.0 0.2.0 0.3.0 0.4.0 0.5.0 0.6.0 0.7.0
 OLD_INSTALL_SCRIPTS = $(filter-out $(EXTENSION)--$(EXTVERSION).sql,$(OLD_RELEASES:%=$(EXTENSION)--%.sql))
 
 # pg_regress inputs are sql/<test>.sql; the install script is sql/odr.sql.

@@ -418,6 +418,48 @@ fi
 pushed "$at_sharded" "c. with odr_assessment[] a member of odr, odr_agg_at(finished_on, defects, '{month ends}'::date[], 90) is pushed" odr_agg_at
 same "$at_sharded" "$month_ends_single" "c. ... and its 12 month ends per seller equal single node"
 
+# the marketplace engine over per-day tallies kept on the shards (issue 14):
+# postgres_fdw ships an aggregate only when a collatable input comes from a
+# column of the foreign table, so odr_assess_at(t, 'aliexpress', ...) (a text
+# literal) is evaluated on the coordinator over every (seller, day) tally;
+# odr_assess_at(t, as_of[]) (0.8.0: under the marketplace each tally names)
+# has no collatable input, and with its result type odr_standing[] a member
+# of odr the whole evaluation of the 12 month ends runs on the shards
+for s in shard1 shard2; do
+  sql $s -c "CREATE TABLE aliexpress_daily AS
+    SELECT seller_id, finished_on AS day, odr_tally(odr_aliexpress_order(defects, finished_on), 'aliexpress', finished_on) AS t
+    FROM orders GROUP BY seller_id, finished_on" >/dev/null
+done
+qc >/dev/null <<SQL
+CREATE TABLE aliexpress_daily (seller_id int NOT NULL, day date NOT NULL, t odr_tally) PARTITION BY HASH (seller_id);
+CREATE FOREIGN TABLE aliexpress_daily_shard1 PARTITION OF aliexpress_daily FOR VALUES WITH (MODULUS 3, REMAINDER 0)
+    SERVER shard1 OPTIONS (table_name 'aliexpress_daily');
+CREATE FOREIGN TABLE aliexpress_daily_shard2 PARTITION OF aliexpress_daily FOR VALUES WITH (MODULUS 3, REMAINDER 1)
+    SERVER shard2 OPTIONS (table_name 'aliexpress_daily');
+CREATE TABLE aliexpress_daily_local PARTITION OF aliexpress_daily FOR VALUES WITH (MODULUS 3, REMAINDER 2);
+INSERT INTO aliexpress_daily_local
+    SELECT seller_id, finished_on, odr_tally(odr_aliexpress_order(defects, finished_on), 'aliexpress', finished_on)
+    FROM orders_local GROUP BY seller_id, finished_on;
+ANALYZE aliexpress_daily;
+SQL
+standings() { # the odr_assess_at call -> one row per seller and month end
+  echo "SELECT x.seller_id, d.as_of, odr_level(s.s) AS level, odr_metric_value(s.s, 'odr') AS odr, s.s::text AS standing
+  FROM (SELECT seller_id, $1 AS st FROM $2 GROUP BY seller_id) AS x,
+       unnest(x.st) WITH ORDINALITY AS s(s, i), LATERAL (SELECT ('$months'::date[])[s.i] AS as_of) AS d"
+}
+standings_named=$(standings "odr_assess_at(t, 'aliexpress', '$months'::date[])" aliexpress_daily)
+standings_sharded=$(standings "odr_assess_at(t, '$months'::date[])" aliexpress_daily)
+standings_single=$(standings "odr_assess_at(odr_aliexpress_order(defects, finished_on), 'aliexpress', '$months'::date[])" orders_single)
+remote=$(qc -c "SELECT * FROM t.remote_sql(\$q\$$standings_named\$q\$)")
+if [ "$(grep -c 'Remote SQL:' <<<"$remote")" = 2 ] && ! grep -q 'odr_assess_at' <<<"$remote"; then
+  pass "c. odr_assess_at(t, 'aliexpress', ...) over the shards' tallies is not pushed (a text literal's collation does not come from a foreign column): the tallies come back"
+else
+  fail "c. odr_assess_at(t, 'aliexpress', ...) over the shards' tallies is not pushed" "$remote"
+fi
+same "$standings_named" "$standings_single" "c. ... and its standings equal odr_assess_at over the single-node orders"
+pushed "$standings_sharded" "c. odr_assess_at(t, '{month ends}'::date[]) (the tallies' own marketplace) over the shards' tallies is pushed" odr_assess_at
+same "$standings_sharded" "$standings_single" "c. ... and every seller's 12 month-end standings equal odr_assess_at over the single-node orders"
+
 # rows over the wire: pushed vs the same queries with partitionwise aggregation off
 off="SET enable_partitionwise_aggregate = off"
 rows() { qc -c "${2:-SELECT}" -c "SELECT t.wire_rows(\$q\$$1\$q\$)" | tail -1; }

@@ -219,43 +219,53 @@ not_same(void)
 /*
  * The state of a transition call: created on the group's first row, else
  * checked against the row's marketplace and as_of (compared in place; an
- * as_of array that differs in bytes is compared date by date).
+ * as_of array that differs in bytes is compared date by date).  own: the
+ * marketplace a tally names itself (odr_assess_at(t, as_of): as_of is
+ * argument 2), or NULL (odr_assess_at(x, marketplace, as_of): the name is
+ * argument 2, as_of argument 3).
  */
 static AtState *
-at_state(FunctionCallInfo fcinfo, const char *fname)
+at_state_of(FunctionCallInfo fcinfo, const char *fname, const Mkt *own)
 {
 	MemoryContext aggcxt;
 	AtState    *st = PG_ARGISNULL(0) ? NULL : (AtState *) PG_GETARG_POINTER(0);
+	int			dates_argno = own != NULL ? 2 : 3;
 	ArrayType  *a;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "%s called outside an aggregate", fname);
 	if (st == NULL)
 	{
-		const Mkt  *m = marketplace_arg(fcinfo, 2, "marketplace");
+		const Mkt  *m = own != NULL ? own : marketplace_arg(fcinfo, 2, "marketplace");
 		int			n;
-		DateADT    *d = dates_arg(fcinfo, 3, &n);
+		DateADT    *d = dates_arg(fcinfo, dates_argno, &n);
 
 		st = at_new(aggcxt, m, d, n);
-		a = PG_GETARG_ARRAYTYPE_P(3);
+		a = PG_GETARG_ARRAYTYPE_P(dates_argno);
 		st->arg = MemoryContextAlloc(aggcxt, VARSIZE(a));
 		memcpy(st->arg, a, VARSIZE(a));
 		return st;
 	}
-	if (!arg_names_marketplace(fcinfo, 2, st->m))
+	if (own == NULL && !arg_names_marketplace(fcinfo, 2, st->m))
 		not_same();
-	if (PG_ARGISNULL(3))
+	if (PG_ARGISNULL(dates_argno))
 		not_same();
-	a = PG_GETARG_ARRAYTYPE_P(3);
+	a = PG_GETARG_ARRAYTYPE_P(dates_argno);
 	if (st->arg == NULL || VARSIZE(a) != VARSIZE(st->arg) || memcmp(a, st->arg, VARSIZE(a)) != 0)
 	{
 		int			n;
-		DateADT    *d = dates_arg(fcinfo, 3, &n);
+		DateADT    *d = dates_arg(fcinfo, dates_argno, &n);
 
 		if (n != st->ndates || memcmp(d, st->dates, sizeof(DateADT) * n) != 0)
 			not_same();
 	}
 	return st;
+}
+
+static AtState *
+at_state(FunctionCallInfo fcinfo, const char *fname)
+{
+	return at_state_of(fcinfo, fname, NULL);
 }
 
 /* the tally of interval k, allocated on first use */
@@ -271,27 +281,17 @@ interval_tally(AtState *st, int k)
 	return st->t[k];
 }
 
-/* odr_assess_at(t odr_tally, marketplace, as_of date[]): the tally's day
- * places it in one interval */
-PG_FUNCTION_INFO_V1(odr_assess_at_tally_transfn);
-Datum
-odr_assess_at_tally_transfn(PG_FUNCTION_ARGS)
+/* the tally t (an odr_tally's body, p .. p + len) into st: its day places
+ * it in one interval */
+static void
+at_add_tally(AtState *st, const unsigned char *p, Size len)
 {
-	AtState    *st = at_state(fcinfo, "odr_assess_at_tally_transfn");
 	const Mkt  *m = st->m;
-	bytea	   *b;
-	const unsigned char *p;
-	Size		len;
 	int			k;
 	OdrTally	t;
 	OdrError	err;
 	OdrStatus	rc;
 
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(st);
-	b = PG_GETARG_BYTEA_PP(1);
-	p = (const unsigned char *) VARDATA_ANY(b);
-	len = VARSIZE_ANY_EXHDR(b);
 	tally_check(p, len, ERRCODE_INVALID_PARAMETER_VALUE);
 	/* its marketplace, compared in place */
 	if (p[1] != strlen(m->name) || memcmp(p + 12, m->name, p[1]) != 0)
@@ -306,7 +306,7 @@ odr_assess_at_tally_transfn(PG_FUNCTION_ARGS)
 				 errhint("Tally again: its counters or windows changed since.")));
 	k = interval_of(st, (int64) (DateADT) get_le(p + 8, 4));
 	if (!st->covered[k])
-		PG_RETURN_POINTER(st);	/* in no window of any date */
+		return;					/* in no window of any date */
 	/* the interval's first row is decoded in place, the others merged */
 	if (st->t[k] == NULL)
 	{
@@ -317,7 +317,7 @@ odr_assess_at_tally_transfn(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid odr_tally: %s", err.message)));
 		st->t[k] = to;
-		PG_RETURN_POINTER(st);
+		return;
 	}
 	if (odr_tally_decode_short(&m->def, p + 12 + p[1], len - 12 - p[1], &t, &err) != ODR_OK)
 		ereport(ERROR,
@@ -325,6 +325,62 @@ odr_assess_at_tally_transfn(PG_FUNCTION_ARGS)
 				 errmsg("invalid odr_tally: %s", err.message)));
 	if ((rc = odr_tally_merge(&m->def, st->t[k], &t, &err)) != ODR_OK)
 		engine_fail(rc, &err);
+}
+
+/* odr_assess_at(t odr_tally, marketplace, as_of date[]) */
+PG_FUNCTION_INFO_V1(odr_assess_at_tally_transfn);
+Datum
+odr_assess_at_tally_transfn(PG_FUNCTION_ARGS)
+{
+	AtState    *st = at_state(fcinfo, "odr_assess_at_tally_transfn");
+	bytea	   *b;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	b = PG_GETARG_BYTEA_PP(1);
+	at_add_tally(st, (const unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * odr_assess_at(t odr_tally, as_of date[]): under the marketplace the
+ * tallies were counted for (each names it).  With no marketplace argument
+ * the call has no collatable input, so postgres_fdw may ship it to a shard
+ * (README: shards).  A group of NULL tallies only has no standing (NULL).
+ */
+PG_FUNCTION_INFO_V1(odr_assess_at_own_tally_transfn);
+Datum
+odr_assess_at_own_tally_transfn(PG_FUNCTION_ARGS)
+{
+	AtState    *st = PG_ARGISNULL(0) ? NULL : (AtState *) PG_GETARG_POINTER(0);
+	bytea	   *b;
+	const unsigned char *p;
+	Size		len;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "odr_assess_at_own_tally_transfn called outside an aggregate");
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("as_of must not be NULL")));
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(at_state_of(fcinfo, "odr_assess_at_own_tally_transfn", st->m));
+	}
+	b = PG_GETARG_BYTEA_PP(1);
+	p = (const unsigned char *) VARDATA_ANY(b);
+	len = VARSIZE_ANY_EXHDR(b);
+	if (st == NULL)
+	{
+		tally_check(p, len, ERRCODE_INVALID_PARAMETER_VALUE);
+		st = at_state_of(fcinfo, "odr_assess_at_own_tally_transfn",
+						 marketplace_for(fcinfo, pnstrdup((const char *) p + 12, p[1])));
+	}
+	else
+		st = at_state_of(fcinfo, "odr_assess_at_own_tally_transfn", st->m);
+	at_add_tally(st, p, len);
 	PG_RETURN_POINTER(st);
 }
 

@@ -289,6 +289,23 @@ odr_tally_bytes(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32((int32) VARSIZE_ANY(b));
 }
 
+/* the tally ts into every window of st holding its day */
+static void
+assess_add_tally(AssessState *st, const TallyState *ts)
+{
+	OdrError	err;
+	OdrStatus	rc;
+
+	if (ts->m->fingerprint != st->m->fingerprint || strcmp(ts->m->name, st->m->name) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the tally is of marketplace \"%s\", not \"%s\"", ts->m->name, st->m->name)));
+	for (int w = 0; w < st->m->def.nwindows; w++)
+		if (plain(&st->m->def.windows[w]) && ts->day >= st->first[w] && ts->day <= st->last[w] &&
+			(rc = odr_tally_merge(&st->m->def, assess_tally(st, w), &ts->t, &err)) != ODR_OK)
+			engine_fail(rc, &err);
+}
+
 /* odr_assess(t odr_tally, marketplace, as_of): the roll-up transition;
  * the tally's own day places it in the windows */
 PG_FUNCTION_INFO_V1(odr_assess_tally_transfn);
@@ -298,22 +315,53 @@ odr_assess_tally_transfn(PG_FUNCTION_ARGS)
 	AssessState *st = assess_transition_state(fcinfo, "odr_assess_tally_transfn");
 	bytea	   *b;
 	TallyState	ts;
-	OdrError	err;
-	OdrStatus	rc;
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	b = PG_GETARG_BYTEA_PP(1);
 	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &ts,
 				 ERRCODE_INVALID_PARAMETER_VALUE);
-	if (ts.m->fingerprint != st->m->fingerprint || strcmp(ts.m->name, st->m->name) != 0)
+	assess_add_tally(st, &ts);
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * odr_assess(t odr_tally, as_of): under the marketplace the tallies were
+ * counted for (each names it).  With no marketplace argument the call has
+ * no collatable input, so postgres_fdw may ship it to a shard (README:
+ * shards).  A group of NULL tallies only has no standing (NULL).
+ */
+PG_FUNCTION_INFO_V1(odr_assess_own_tally_transfn);
+Datum
+odr_assess_own_tally_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	AssessState *st = PG_ARGISNULL(0) ? NULL : (AssessState *) PG_GETARG_POINTER(0);
+	bytea	   *b;
+	TallyState	ts;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		elog(ERROR, "odr_assess_own_tally_transfn called outside an aggregate");
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("as_of must not be NULL")));
+	if (st != NULL && PG_GETARG_DATEADT(2) != st->as_of)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("the tally is of marketplace \"%s\", not \"%s\"", ts.m->name, st->m->name)));
-	for (int w = 0; w < st->m->def.nwindows; w++)
-		if (plain(&st->m->def.windows[w]) && ts.day >= st->first[w] && ts.day <= st->last[w] &&
-			(rc = odr_tally_merge(&st->m->def, assess_tally(st, w), &ts.t, &err)) != ODR_OK)
-			engine_fail(rc, &err);
+				 errmsg("odr_assess: as_of must be the same for every row of a group")));
+	if (PG_ARGISNULL(1))
+	{
+		if (st == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(st);
+	}
+	b = PG_GETARG_BYTEA_PP(1);
+	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &ts,
+				 ERRCODE_INVALID_PARAMETER_VALUE);
+	if (st == NULL)
+		st = assess_new(aggcxt, ts.m, PG_GETARG_DATEADT(2));
+	assess_add_tally(st, &ts);
 	PG_RETURN_POINTER(st);
 }
 

@@ -116,6 +116,8 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_assess_at', 'sql/marketplace_at.sql (NULL as_of or element, infinite or out-of-range dates, a 2-D array, NULL, unknown or changing marketplace, changing as_of, another marketplace''s order or tally)'),
  ('odr_assess_at_transfn', 'support'), ('odr_assess_at_tally_transfn', 'support'), ('odr_assess_at_combinefn', 'support'),
  ('odr_assess_at_serialfn', 'support'), ('odr_assess_at_deserialfn', 'support (rejects a malformed state)'), ('odr_assess_at_finalfn', 'support'),
+ ('odr_assess_own_tally_transfn', 'support of odr_assess(t, as_of); sql/marketplace_own_tally.sql (NULL, changing or infinite as_of, tallies of two marketplaces)'),
+ ('odr_assess_at_own_tally_transfn', 'support of odr_assess_at(t, as_of); sql/marketplace_own_tally.sql (NULL as_of or element, a 2-D array, changing as_of, tallies of two marketplaces)'),
  ('odr_order_tally_days', 'strict'), ('odr_tally_day', 'strict'), ('odr_tally_bytes', 'strict'),
  ('odr_evaluations', 'sql/marketplace_rollup.sql (unknown marketplace, infinite dates, more than 200 years)'),
  ('odr_next_evaluation', 'sql/marketplace_rollup.sql'),

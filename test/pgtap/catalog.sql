@@ -4,7 +4,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS odr;
 BEGIN;
-SELECT plan(15);
+SELECT plan(16);
 
 -- every object of the extension is documented
 SELECT is(
@@ -14,14 +14,14 @@ SELECT is(
 	0::bigint, 'every function and aggregate of odr has a COMMENT');
 -- (from PostgreSQL 17 on, the types PostgreSQL makes by itself join the
 -- extension too: the array type of each type, and the row type of each
--- table; those are not types odr defines, but for odr_assessment[], which
--- odr adds itself on every major)
+-- table; those are not types odr defines, but for odr_assessment[] and
+-- odr_standing[], which odr adds itself on every major)
 SELECT is(
 	(SELECT count(*) FROM pg_depend d JOIN pg_type t ON t.oid = d.objid
 	 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')
 	   AND d.classid = 'pg_type'::regclass AND obj_description(t.oid, 'pg_type') IS NULL
 	   AND NOT (t.typelem <> 0 AND t.oid = (SELECT e.typarray FROM pg_type e WHERE e.oid = t.typelem)
-	            AND t.oid <> 'odr_assessment[]'::regtype)
+	            AND t.oid <> 'odr_assessment[]'::regtype AND t.oid <> 'odr_standing[]'::regtype)
 	   AND NOT EXISTS (SELECT FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')),
 	0::bigint, 'every type of odr has a COMMENT');
 -- postgres_fdw ships odr_agg_at / odr_rollup_at to a shard only when their
@@ -32,6 +32,13 @@ SELECT ok(
 	          AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 	          AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')),
 	'odr_assessment[] is a member of odr');
+-- and odr_assess_at's, odr_standing[] (0.8.0)
+SELECT ok(
+	EXISTS (SELECT FROM pg_depend d
+	        WHERE d.classid = 'pg_type'::regclass AND d.objid = 'odr_standing[]'::regtype
+	          AND d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+	          AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')),
+	'odr_standing[] is a member of odr');
 SELECT is(
 	(SELECT count(*) FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
 	 WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'odr')

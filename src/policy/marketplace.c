@@ -418,8 +418,9 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 		if ((md->kind == ODR_METRIC_RATE || md->kind == ODR_METRIC_AVERAGE) && md->denominator < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("marketplace \"%s\": metric \"%s\" is a %s with no denominator", name,
-							md->name, metric_kinds[md->kind])));
+					 errmsg("marketplace \"%s\": metric \"%s\" is %s %s with no denominator", name,
+							md->name, md->kind == ODR_METRIC_AVERAGE ? "an" : "a",
+							metric_kinds[md->kind])));
 		if (md->denominator < 0)
 			md->denominator = 0;
 		md->window = lookup(getstr(t, d, 5), m, "window", owner);

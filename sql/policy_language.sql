@@ -420,6 +420,16 @@ SELECT count(*) AS evaluations, count(DISTINCT evaluated_on) AS wednesdays,
 FROM ksw_evaluations;
 SELECT seller_id, evaluated_on, effective_from, effective_to, level, deciding_standard
 FROM ksw_evaluations WHERE seller_id = 'e-trunc' ORDER BY evaluated_on;
+-- <prefix>current, whatever today is: the level in effect is that of the
+-- latest Wednesday whose effect (from Thursday) has begun, and the
+-- projection is for the next Wednesday
+SELECT count(*) AS sellers,
+       count(*) FILTER (WHERE extract(isodow FROM projected_on) = 3 AND projected_on - CURRENT_DATE BETWEEN 1 AND 7
+                          AND projected_on = odr_next_evaluation('kestrel', CURRENT_DATE)) AS projected_next_wednesday,
+       count(*) FILTER (WHERE evaluated_on IS NULL
+                           OR (extract(isodow FROM evaluated_on) = 3
+                               AND CURRENT_DATE BETWEEN effective_from AND effective_to)) AS current_in_effect
+FROM ksw_current;
 
 -- ---------------------------------------------------------------------
 -- bad policies are refused with their SQLSTATE and change nothing

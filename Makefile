@@ -42,6 +42,7 @@ REGRESS += stars_scores
 REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_at marketplace_aliexpress marketplace_warehouse
 REGRESS += marketplace_ctor marketplace_walmart marketplace_every_platform marketplace_your_own
 REGRESS += marketplace_own_tally
+REGRESS += policy_language
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out

@@ -2537,12 +2537,14 @@ CREATE TABLE odr_marketplace (
 	events text[] NOT NULL DEFAULT '{}',
 	"values" text[] NOT NULL DEFAULT '{}',
 	evaluated text NOT NULL DEFAULT 'daily'
-		CHECK (evaluated OPERATOR(pg_catalog.=) ANY ('{daily,month_end,day_of_month}'::text[])),
+		CHECK (evaluated OPERATOR(pg_catalog.=) ANY ('{daily,weekly,month_end,quarter_end,day_of_month}'::text[])),
 	evaluation_day integer CHECK (evaluation_day OPERATOR(pg_catalog.>=) 1 AND evaluation_day OPERATOR(pg_catalog.<=) 28),
 	effective_after text NOT NULL DEFAULT 'same_day'
 		CHECK (effective_after OPERATOR(pg_catalog.=) ANY ('{same_day,next_day,next_month_first}'::text[])),
 	CONSTRAINT odr_marketplace_evaluation_day CHECK
-		((evaluated OPERATOR(pg_catalog.=) 'day_of_month'::text) OPERATOR(pg_catalog.=) (evaluation_day IS NOT NULL))
+		((evaluated OPERATOR(pg_catalog.=) ANY ('{day_of_month,weekly}'::text[])) OPERATOR(pg_catalog.=) (evaluation_day IS NOT NULL)),
+	CONSTRAINT odr_marketplace_evaluation_weekday CHECK
+		(evaluated OPERATOR(pg_catalog.<>) 'weekly'::text OR evaluation_day OPERATOR(pg_catalog.<=) 7)
 );
 COMMENT ON TABLE odr_marketplace IS
 	'Marketplaces (issue 14): each is a policy of the engine, defined by the rows of odr_marketplace_* that name it. Built-in rows (amazon: rules M1, ebay: M2) are read-only; add your own. A change is checked when the transaction commits (odr_marketplace_check): a marketplace that does not compile is refused and nothing changes.';
@@ -2552,8 +2554,8 @@ COMMENT ON COLUMN odr_marketplace.builtin IS 'Shipped with odr (read-only, recre
 COMMENT ON COLUMN odr_marketplace.date_bases IS 'The dates an order has, in order (odr_order''s days argument follows it): each counter places an order in a day by one of them';
 COMMENT ON COLUMN odr_marketplace.events IS 'The facts an order has or has not, in order (odr_order''s events argument follows it; at most 64)';
 COMMENT ON COLUMN odr_marketplace."values" IS 'The numbers an order carries, in order (odr_order''s values argument follows it; at most 8; kept to 1/10000)';
-COMMENT ON COLUMN odr_marketplace.evaluated IS 'When the marketplace grades: daily, month_end (the last day of each month) or day_of_month (evaluation_day of each month)';
-COMMENT ON COLUMN odr_marketplace.evaluation_day IS 'day_of_month: the day of the month of the evaluation (1..28; eBay: 20, M2.2); NULL otherwise';
+COMMENT ON COLUMN odr_marketplace.evaluated IS 'When the marketplace grades: daily, weekly (on ISO weekday evaluation_day), month_end (the last day of each month), quarter_end (31 March, 30 June, 30 September, 31 December) or day_of_month (evaluation_day of each month)';
+COMMENT ON COLUMN odr_marketplace.evaluation_day IS 'day_of_month: the day of the month of the evaluation (1..28; eBay: 20, M2.2); weekly: the ISO weekday (1 Monday .. 7 Sunday); NULL otherwise';
 COMMENT ON COLUMN odr_marketplace.effective_after IS 'When a grade takes effect: same_day, next_day or next_month_first (eBay: the 1st of the next month, M2.2)';
 
 CREATE TABLE odr_marketplace_counter (

@@ -30,7 +30,9 @@ typedef enum MktEvaluated
 {
 	MKT_DAILY = 0,
 	MKT_MONTH_END,
-	MKT_DAY_OF_MONTH
+	MKT_DAY_OF_MONTH,
+	MKT_WEEKLY,					/* evaluation_day: ISO weekday, Monday 1 */
+	MKT_QUARTER_END				/* 31 Mar, 30 Jun, 30 Sep, 31 Dec */
 } MktEvaluated;
 
 typedef enum MktEffective

@@ -2,7 +2,10 @@
  * evaluations.c — a marketplace's evaluation calendar (issue 14): the
  * evaluation dates of a range with the days their levels are in effect
  * (eBay M2.2: the 20th, effective the 1st of the next month), and the next
- * evaluation after a day (M2.4's projection).
+ * evaluation after a day (M2.4's projection).  Calendars (odr_marketplace.
+ * evaluated): daily, weekly (on ISO weekday evaluation_day, Monday 1),
+ * month_end, quarter_end (31 Mar, 30 Jun, 30 Sep, 31 Dec) and day_of_month
+ * (evaluation_day 1..28 of each month).
  */
 #include "odr.h"
 
@@ -54,7 +57,24 @@ next_evaluation(const Mkt *m, DateADT d)
 
 	if (m->evaluated == MKT_DAILY)
 		return d + 1;
+	if (m->evaluated == MKT_WEEKLY)
+	{
+		/* j2day: 0 Sunday .. 6 Saturday; ISO: 1 Monday .. 7 Sunday */
+		int			iso = (j2day(d + POSTGRES_EPOCH_JDATE) + 6) % 7 + 1;
+		int			ahead = (m->evaluation_day - iso + 7) % 7;
+
+		return d + (ahead == 0 ? 7 : ahead);
+	}
 	j2date(d + POSTGRES_EPOCH_JDATE, &y, &mo, &dd);
+	if (m->evaluated == MKT_QUARTER_END)
+	{
+		/* the last day of d's quarter, or of the next one when d is it */
+		int			qm = ((mo - 1) / 3 + 1) * 3;
+
+		if (mo < qm || dd < days_in_month(y, qm))
+			return ymd(y, qm, days_in_month(y, qm));
+		return qm == 12 ? ymd(y + 1, 3, 31) : ymd(y, qm + 3, days_in_month(y, qm + 3));
+	}
 	for (int k = 0; k < 2; k++)
 	{
 		int			target = m->evaluated == MKT_MONTH_END ? days_in_month(y, mo) : m->evaluation_day;

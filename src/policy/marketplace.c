@@ -232,7 +232,7 @@ const char *const metric_kinds[] = {"rate", "average", "count", "sum", "distinct
 const char *const cmp_ops[] = {"<", "<=", ">", ">=", NULL};
 static const char *const roundings[] = {"none", "down", "half_up", "up", NULL};
 static const char *const level_modes[] = {"all_met", "any_failed", "otherwise", NULL};
-static const char *const evaluated_names[] = {"daily", "month_end", "day_of_month", NULL};
+static const char *const evaluated_names[] = {"daily", "month_end", "day_of_month", "weekly", "quarter_end", NULL};
 static const char *const effective_names[] = {"same_day", "next_day", "next_month_first", NULL};
 
 static void
@@ -295,6 +295,10 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 			ereport(ERROR,
 					(errcode(ERRCODE_CHECK_VIOLATION),
 					 errmsg("marketplace \"%s\": evaluation_day %d is not a day 1..28", name, m->evaluation_day)));
+		if (m->evaluated == MKT_WEEKLY && (m->evaluation_day < 1 || m->evaluation_day > 7))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("marketplace \"%s\": evaluation_day %d is not an ISO weekday 1..7 (Monday 1)", name, m->evaluation_day)));
 		initStringInfo(&sh);
 		appendStringInfo(&sh, "%d/%d/%d", p->nbases, p->nevents, p->nvalues);
 		for (int i = 0; i < p->nbases; i++)
@@ -414,8 +418,9 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 		if ((md->kind == ODR_METRIC_RATE || md->kind == ODR_METRIC_AVERAGE) && md->denominator < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_CHECK_VIOLATION),
-					 errmsg("marketplace \"%s\": metric \"%s\" is a %s with no denominator", name,
-							md->name, metric_kinds[md->kind])));
+					 errmsg("marketplace \"%s\": metric \"%s\" is %s %s with no denominator", name,
+							md->name, md->kind == ODR_METRIC_AVERAGE ? "an" : "a",
+							metric_kinds[md->kind])));
 		if (md->denominator < 0)
 			md->denominator = 0;
 		md->window = lookup(getstr(t, d, 5), m, "window", owner);

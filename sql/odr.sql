@@ -1635,23 +1635,7 @@ COMMENT ON FUNCTION odr_refresh_warehouse(regclass, boolean) IS
 
 CREATE TYPE odr_assessment AS (as_of date, summary odr_summary);
 COMMENT ON TYPE odr_assessment IS 'One assessment: the date it ends on and the summary of its window';
--- postgres_fdw ships an expression to a server listing odr in "extensions"
--- only when its result type belongs to odr; the implicit array type does not
--- unless it is added (then odr_agg_at / odr_rollup_at push down to shards).
--- From PostgreSQL 17 on it joins odr with its element type by itself (and
--- adding it again is an error), so it is added only when it is not a member.
-DO $do$
-BEGIN
-	IF NOT EXISTS (
-		SELECT FROM pg_catalog.pg_depend AS d
-		WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid
-		  AND d.objid OPERATOR(pg_catalog.=) '@extschema@.odr_assessment[]'::pg_catalog.regtype::pg_catalog.oid
-		  AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass::pg_catalog.oid
-		  AND d.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char") THEN
-		EXECUTE 'ALTER EXTENSION odr ADD TYPE @extschema@.odr_assessment[]';
-	END IF;
-END
-$do$;
+-- odr_assessment[] joins odr below, with odr_standing[] (after odr_standing).
 COMMENT ON TYPE odr_assessment[] IS 'Assessments in date order, as odr_agg_at and odr_rollup_at return them';
 
 CREATE FUNCTION odr_at_defects_transfn(internal, date, odr_defects, date[], integer) RETURNS internal
@@ -3338,20 +3322,27 @@ COMMENT ON FUNCTION odr_standing_out(odr_standing) IS 'Text output of odr_standi
 COMMENT ON FUNCTION odr_standing_recv(internal) IS 'Binary input of odr_standing (validating its layout)';
 COMMENT ON FUNCTION odr_standing_send(odr_standing) IS 'Binary output of odr_standing';
 
--- odr_assess_at returns odr_standing[]: as odr_assessment[] above, the
--- implicit array type joins odr (so postgres_fdw may ship odr_assess_at to a
--- server listing odr in "extensions"); from PostgreSQL 17 on it joins by
--- itself, so it is added only when it is not a member.
+-- postgres_fdw ships an expression to a server listing odr in "extensions"
+-- only when its result type belongs to odr; an implicit array type does not
+-- unless it is added (then odr_agg_at / odr_rollup_at, returning
+-- odr_assessment[], and odr_assess_at, returning odr_standing[], push down
+-- to shards).  From PostgreSQL 17 on it joins odr with its element type by
+-- itself (and adding it again is an error), so it is added only when it is
+-- not a member.
 DO $do$
+DECLARE
+	t text;
 BEGIN
-	IF NOT EXISTS (
-		SELECT FROM pg_catalog.pg_depend AS d
-		WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid
-		  AND d.objid OPERATOR(pg_catalog.=) '@extschema@.odr_standing[]'::pg_catalog.regtype::pg_catalog.oid
-		  AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass::pg_catalog.oid
-		  AND d.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char") THEN
-		EXECUTE 'ALTER EXTENSION odr ADD TYPE @extschema@.odr_standing[]';
-	END IF;
+	FOREACH t IN ARRAY ARRAY['odr_assessment[]', 'odr_standing[]'] LOOP
+		IF NOT EXISTS (
+			SELECT FROM pg_catalog.pg_depend AS d
+			WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid
+			  AND d.objid OPERATOR(pg_catalog.=) pg_catalog.to_regtype(pg_catalog.concat('@extschema@.', t))::pg_catalog.oid
+			  AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_extension'::pg_catalog.regclass::pg_catalog.oid
+			  AND d.deptype OPERATOR(pg_catalog.=) 'e'::pg_catalog."char") THEN
+			EXECUTE pg_catalog.concat('ALTER EXTENSION odr ADD TYPE @extschema@.', t);
+		END IF;
+	END LOOP;
 END
 $do$;
 COMMENT ON TYPE odr_standing[] IS 'Standings in date order, as odr_assess_at returns them';

@@ -24,18 +24,18 @@
  */
 #include "odr.h"
 
+#include "access/htup_details.h"
 #include "datatype/timestamp.h"
+#include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/lsyscache.h"
-#include "utils/typcache.h"
-#include "funcapi.h"
-#include "access/htup_details.h"
 #include "utils/datetime.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "response_core.h"
 

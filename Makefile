@@ -40,7 +40,7 @@ REGRESS += stars_response
 REGRESS += stars_indicators
 REGRESS += stars_scores
 REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_at marketplace_aliexpress marketplace_warehouse
-REGRESS += marketplace_ctor marketplace_walmart marketplace_every_platform marketplace_your_own
+REGRESS += marketplace_ctor marketplace_walmart marketplace_walmart_messages marketplace_every_platform marketplace_your_own
 REGRESS += marketplace_own_tally
 REGRESS += policy_language
 REGRESS_OPTS = --load-extension=$(EXTENSION)

@@ -1,7 +1,8 @@
 /*
  * response_core.c — the S4 3-minute response rate in plain C: the message
- * records of a group, buyer interning, merge, (de)serialisation, sorting and
- * the rules.  See response_core.h.
+ * records of a group, buyer interning, merge, (de)serialisation, sorting, the
+ * walk pairing each buyer message with its first human answer, and the rules
+ * (S4; the M3.1 pairing is the walk itself).  See response_core.h.
  */
 #include "response_core.h"
 #include "odr_error.h"
@@ -133,7 +134,8 @@ find_slot(const OdrResp *r, const char *key, size_t len, uint32_t h)
 	{
 		const OdrRespBuyer *b = &r->buyers[r->slots[i] - 1];
 
-		if (b->hash == h && b->len == len && memcmp(r->keys + b->off, key, len) == 0)
+		/* (an empty key: no bytes to compare, and keys may still be NULL) */
+		if (b->hash == h && b->len == len && (len == 0 || memcmp(r->keys + b->off, key, len) == 0))
 			break;
 		i = (i + 1) & mask;
 	}
@@ -324,54 +326,210 @@ odr_resp_sort(OdrResp *r)
 }
 
 /* ------------------------------------------------------------------ */
+/* The shared walk: each buyer message and its first human answer       */
+/* ------------------------------------------------------------------ */
+
+void
+odr_resp_walk(OdrResp *r, OdrRespPairFn fn, void *arg)
+{
+	size_t		i = 0;
+
+	odr_resp_sort(r);
+	while (i < r->nmsgs)
+	{
+		uint32_t	buyer = r->msgs[i].buyer;
+		size_t		end = i;
+		size_t		j = i;		/* the next seller message after i, or end */
+
+		while (end < r->nmsgs && r->msgs[end].buyer == buyer)
+			end++;
+		/*
+		 * One conversation, sorted by (t, kind): a seller message at the
+		 * instant of a buyer message sorts after it, so the first seller
+		 * message after position i is the first at the same instant or later.
+		 * j only moves forward: the conversation is walked once.
+		 */
+		for (; i < end; i++)
+		{
+			if (r->msgs[i].kind != ODR_RESP_BUYER)
+				continue;
+			if (j <= i)
+				j = i + 1;
+			while (j < end && r->msgs[j].kind != ODR_RESP_SELLER)
+				j++;
+			if (j < end)
+				fn(arg, buyer, r->msgs[i].t, true, r->msgs[j].t);
+			else
+				fn(arg, buyer, r->msgs[i].t, false, 0);
+		}
+	}
+}
+
+/* A buyer key and its index before renumbering. */
+typedef struct KeyRef
+{
+	const char *key;
+	uint32_t	len;
+	uint32_t	idx;
+} KeyRef;
+
+static int
+key_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	uint32_t	n = alen < blen ? alen : blen;
+	int			c = n > 0 ? memcmp(a, b, n) : 0;
+
+	if (c != 0)
+		return c;
+	return (alen > blen) - (alen < blen);
+}
+
+static int
+keyref_cmp(const void *a, const void *b)
+{
+	const KeyRef *x = a;
+	const KeyRef *y = b;
+
+	return key_cmp(x->key, x->len, y->key, y->len);
+}
+
+OdrStatus
+odr_resp_order_buyers(OdrResp *r, OdrError *err)
+{
+	uint32_t	nb = r->nbuyers;
+	uint32_t	b;
+	KeyRef	   *refs;
+	uint32_t   *map;
+	OdrRespBuyer *nbuf;
+
+	/* already in key order (always so after a first call): nothing to do */
+	for (b = 1; b < nb; b++)
+	{
+		size_t		alen,
+					blen;
+		const char *ka = odr_resp_buyer_key(r, b - 1, &alen);
+		const char *kb = odr_resp_buyer_key(r, b, &blen);
+
+		if (key_cmp(ka, (uint32_t) alen, kb, (uint32_t) blen) >= 0)
+			break;
+	}
+	if (nb < 2 || b == nb)
+		return ODR_OK;
+
+	refs = r->alloc(r->alloc_arg, NULL, (size_t) nb * sizeof(KeyRef));
+	map = refs == NULL ? NULL : r->alloc(r->alloc_arg, NULL, (size_t) nb * sizeof(uint32_t));
+	nbuf = map == NULL ? NULL : r->alloc(r->alloc_arg, NULL, (size_t) nb * sizeof(OdrRespBuyer));
+	if (nbuf == NULL)
+	{
+		if (map != NULL)
+			r->alloc(r->alloc_arg, map, 0);
+		if (refs != NULL)
+			r->alloc(r->alloc_arg, refs, 0);
+		return out_of_memory(err, "buyers");
+	}
+	for (b = 0; b < nb; b++)
+	{
+		size_t		len;
+
+		refs[b].key = odr_resp_buyer_key(r, b, &len);
+		refs[b].len = (uint32_t) len;
+		refs[b].idx = b;
+	}
+	qsort(refs, nb, sizeof(KeyRef), keyref_cmp);
+	for (b = 0; b < nb; b++)
+	{
+		map[refs[b].idx] = b;
+		nbuf[b] = r->buyers[refs[b].idx];
+	}
+	memcpy(r->buyers, nbuf, (size_t) nb * sizeof(OdrRespBuyer));
+	for (size_t i = 0; i < r->nmsgs; i++)
+		r->msgs[i].buyer = map[r->msgs[i].buyer];
+	/* the hash slots hold indexes: refill them */
+	memset(r->slots, 0, (size_t) r->nslots * sizeof(uint32_t));
+	for (b = 0; b < nb; b++)
+	{
+		uint32_t	i = r->buyers[b].hash & (r->nslots - 1);
+
+		while (r->slots[i] != 0)
+			i = (i + 1) & (r->nslots - 1);
+		r->slots[i] = b + 1;
+	}
+	r->sorted = false;
+	r->alloc(r->alloc_arg, nbuf, 0);
+	r->alloc(r->alloc_arg, map, 0);
+	r->alloc(r->alloc_arg, refs, 0);
+	return ODR_OK;
+}
+
+OdrStatus
+odr_resp_pair(OdrResp *r, OdrRespPairFn fn, void *arg, OdrError *err)
+{
+	OdrStatus	st = odr_resp_order_buyers(r, err);
+
+	if (st != ODR_OK)
+		return st;
+	odr_resp_walk(r, fn, arg);
+	return ODR_OK;
+}
+
+/* ------------------------------------------------------------------ */
 /* The rule (S4)                                                        */
 /* ------------------------------------------------------------------ */
+
+/* S4 over the walk: the state of the conversation being walked. */
+typedef struct S4Walk
+{
+	const OdrRespRules *rules;
+	OdrRespLocalFn local;
+	void	   *local_arg;
+	OdrRespCounts *out;
+	bool		have_buyer;
+	uint32_t	buyer;			/* the conversation of cur_day */
+	bool		have_day;
+	int32_t		cur_day;		/* the local day of its last first message */
+} S4Walk;
+
+static void
+s4_message(void *arg, uint32_t buyer, int64_t t, bool answered, int64_t answered_t)
+{
+	S4Walk	   *w = arg;
+	int32_t		day;
+	int64_t		usec;
+
+	if (!w->have_buyer || buyer != w->buyer)
+	{
+		w->have_buyer = true;
+		w->buyer = buyer;
+		w->have_day = false;
+	}
+	w->local(w->local_arg, t, &day, &usec);
+	if (w->have_day && day == w->cur_day)
+		return;					/* not the first message of its day */
+	w->have_day = true;
+	w->cur_day = day;
+	if (!odr_resp_in_hours(w->rules, usec))
+		return;					/* the day's first message is outside the hours:
+								 * nothing of this day counts */
+	w->out->counted++;
+	/* the first human reply at the same instant or later, within within_usec */
+	if (answered && answered_t - t <= w->rules->within_usec)
+		w->out->answered++;
+}
 
 void
 odr_resp_evaluate(OdrResp *r, const OdrRespRules *rules,
 				  OdrRespLocalFn local, void *local_arg, OdrRespCounts *out)
 {
-	size_t		i = 0;
+	S4Walk		w;
 
 	out->counted = 0;
 	out->answered = 0;
-	odr_resp_sort(r);
-	while (i < r->nmsgs)
-	{
-		uint32_t	buyer = r->msgs[i].buyer;
-		bool		have_day = false;
-		int32_t		cur_day = 0;
-
-		/* one conversation: the messages of this buyer, in time order */
-		for (; i < r->nmsgs && r->msgs[i].buyer == buyer; i++)
-		{
-			const OdrRespMsg *m = &r->msgs[i];
-			int32_t		day;
-			int64_t		usec;
-
-			if (m->kind != ODR_RESP_BUYER)
-				continue;
-			local(local_arg, m->t, &day, &usec);
-			if (have_day && day == cur_day)
-				continue;		/* not the first message of its day */
-			have_day = true;
-			cur_day = day;
-			if (!odr_resp_in_hours(rules, usec))
-				continue;		/* the day's first message is outside the hours:
-								 * nothing of this day counts */
-			out->counted++;
-			/* a human reply at the same instant or up to within_usec later */
-			for (size_t k = i + 1; k < r->nmsgs && r->msgs[k].buyer == buyer &&
-				 r->msgs[k].t - m->t <= rules->within_usec; k++)
-			{
-				if (r->msgs[k].kind == ODR_RESP_SELLER)
-				{
-					out->answered++;
-					break;
-				}
-			}
-		}
-	}
+	memset(&w, 0, sizeof(w));
+	w.rules = rules;
+	w.local = local;
+	w.local_arg = local_arg;
+	w.out = out;
+	odr_resp_walk(r, s4_message, &w);
 }
 
 /* ------------------------------------------------------------------ */

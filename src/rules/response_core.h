@@ -169,12 +169,49 @@ OdrStatus	odr_resp_merge(OdrResp *dst, const OdrResp *src, OdrError *err);
 void		odr_resp_sort(OdrResp *r);
 
 /*
- * Apply S4 to the messages (sorting them first).  Sorting in place leaves
+ * Apply S4 to the messages (sorting them first; through odr_resp_walk).  Sorting in place leaves
  * the set of messages unchanged, so adding and evaluating again is fine.
  */
 void		odr_resp_evaluate(OdrResp *r, const OdrRespRules *rules,
 							  OdrRespLocalFn local, void *local_arg,
 							  OdrRespCounts *out);
+
+/*
+ * The shared walk: one call per buyer message, in (buyer index, t) order,
+ * with the first human seller message of the same conversation sent at the
+ * same instant or later, if any (answered false, answered_t 0 when none).
+ * Two buyer messages before one reply both get that reply; a seller message
+ * before a buyer message is no answer to it; buyers never answer each
+ * other.  S4 (odr_resp_evaluate) and the reply pairing (odr_resp_pair, the
+ * Walmart seller response of M3.1) both read the records through it.
+ */
+typedef void (*OdrRespPairFn) (void *arg, uint32_t buyer, int64_t received_t,
+							   bool answered, int64_t answered_t);
+
+void		odr_resp_walk(OdrResp *r, OdrRespPairFn fn, void *arg);
+
+/*
+ * Renumber the interned buyers so that index order is the byte order of
+ * their keys (memcmp; a key before every longer key it begins); the
+ * messages follow.  The state keeps the same buyers and messages, so this is
+ * idempotent and a serial and a parallel run (which intern in different
+ * orders) then walk in the same order.  ODR_ERR_RANGE when out of memory.
+ */
+OdrStatus	odr_resp_order_buyers(OdrResp *r, OdrError *err);
+
+/*
+ * Every buyer message with its answer (odr_resp_walk) in (buyer key bytes,
+ * t) order: odr_resp_order_buyers, then the walk.
+ */
+OdrStatus	odr_resp_pair(OdrResp *r, OdrRespPairFn fn, void *arg, OdrError *err);
+
+/* The key bytes of interned buyer b (b < nbuyers). */
+static inline const char *
+odr_resp_buyer_key(const OdrResp *r, uint32_t b, size_t *len)
+{
+	*len = r->buyers[b].len;
+	return r->keys != NULL ? r->keys + r->buyers[b].off : "";
+}
 
 /* Whether a local time of day is within the counted hours of S4. */
 static inline bool

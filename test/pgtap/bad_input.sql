@@ -98,6 +98,8 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_level_share', 'sql/marketplace_every_platform.sql (unknown marketplace or level 22023; strict)'), ('odr_standings_side_by_side', 'sql/marketplace_every_platform.sql (strict; NULL elements skipped; an empty array gives no row)'),
  ('odr_walmart_order', 'sql/marketplace_walmart.sql (cancelled_by, item_rating, seller_rating 0 and 6, time_zone)'),
  ('odr_walmart_message', 'sql/marketplace_walmart.sql (time_zone; a NULL received_at counts in no window, a NULL answered_at is late)'),
+ ('odr_message_replies', 'sql/marketplace_walmart_messages.sql, test/pgtap/walmart_messages.sql (unknown sender 22023, NULL buyer / sent_at / sender 22004, infinite sent_at 22008; official rows are ignored whatever they hold)'),
+ ('odr_message_replies_transfn', 'support of odr_message_replies'), ('odr_message_replies_finalfn', 'support of odr_message_replies'),
  ('odr_standing_in', 'sql/marketplace.sql, this file (every prefix, mutations)'), ('odr_standing_out', 'output'),
  ('odr_standing_recv', 'validating its layout like odr_standing_in; binary COPY round trip in sql/marketplace.sql'), ('odr_standing_send', 'output'),
  ('odr_assess', 'sql/marketplace.sql (NULL and infinite as_of, NULL or changing marketplace, another marketplace''s order)'),

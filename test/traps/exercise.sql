@@ -171,6 +171,14 @@ SELECT odr_response_rate(buyer_id, sent_at, sender, is_auto_reply, is_official, 
        odr_response_counted(buyer_id, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai'),
        odr_response_answered(buyer_id, sent_at, sender, is_auto_reply, is_official, 'Asia/Shanghai')
 FROM sample_1688_messages;
+-- M3.1 from the same chat rows: odr_message_replies -> odr_walmart_message -> odr_assess
+SELECT g.seller_id, count(*) AS messages, count(r.answered_at) AS answered,
+       odr_metric_value(odr_assess(odr_walmart_message(r.received_at, r.answered_at, 'Asia/Shanghai'), 'walmart', :'as_of'),
+                        'seller_response_rate') AS response
+FROM (SELECT seller_id, odr_message_replies(buyer_id, sent_at, sender, is_auto_reply, is_official) AS rs
+      FROM sample_1688_messages GROUP BY seller_id) g,
+     unnest(g.rs) r
+GROUP BY g.seller_id ORDER BY g.seller_id;
 SELECT (odr_star_policy_of()).name, odr_star_composite(4, 3, 5, 2, 4.5), odr_star_composite(4, 3, 5, 2, 4.5, '1688'),
        odr_stars(4.2), odr_stars(4.2, '1688'), odr_star_weak_spots(4, 3, 5, 2, 4.5), odr_star_weak_spots(4, 3, 5, 2, 4.5, '1688');
 SELECT count(*) FROM odr_star_scorecard('demo_star_indicators', '1688');

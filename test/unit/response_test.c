@@ -1,6 +1,7 @@
 /*
  * response_test.c — unit tests of the S4 3-minute response rate core
- * (src/rules/response_core.c), no server.
+ * (src/rules/response_core.c) and of its reply pairing (the Walmart seller
+ * response, M3.1), no server.
  *
  * TAP output (one "ok N - ..." line per test, the plan "1..N" at the end);
  * exit status 1 when a test fails.  Rule ids refer to shared/rules.md.
@@ -795,6 +796,303 @@ test_memory(void)
 	resp_free(&r);
 }
 
+/* ------------------------------------------------------------------ */
+/* The reply pairing (odr_resp_pair: the Walmart seller response, M3.1) */
+/* ------------------------------------------------------------------ */
+
+/* One buyer message and its answer, as the walk reports it. */
+typedef struct Pair
+{
+	char		key[8];
+	int64_t		t;
+	bool		answered;
+	int64_t		answered_t;
+} Pair;
+
+typedef struct PairList
+{
+	const OdrResp *r;
+	Pair	   *p;
+	int			n;
+	int			cap;
+} PairList;
+
+static void
+collect_pair(void *arg, uint32_t buyer, int64_t t, bool answered, int64_t answered_t)
+{
+	PairList   *l = arg;
+	size_t		len;
+	const char *key = odr_resp_buyer_key(l->r, buyer, &len);
+
+	if (l->n == l->cap)
+	{
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->p = realloc(l->p, sizeof(Pair) * l->cap);
+	}
+	memset(&l->p[l->n], 0, sizeof(Pair));
+	memcpy(l->p[l->n].key, key, len < 7 ? len : 7);
+	l->p[l->n].t = t;
+	l->p[l->n].answered = answered;
+	l->p[l->n].answered_t = answered ? answered_t : 0;
+	l->n++;
+}
+
+static PairList
+pairs_of(OdrResp *r)
+{
+	PairList	l = {r, NULL, 0, 0};
+	OdrError	err;
+
+	if (odr_resp_pair(r, collect_pair, &l, &err) != ODR_OK)
+		diag("odr_resp_pair failed: %s", err.message);
+	return l;
+}
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const Pair *x = a;
+	const Pair *y = b;
+	int			c = strcmp(x->key, y->key);
+
+	if (c != 0)
+		return c;
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+/* The naive reference: for each buyer message, the earliest seller message of the same buyer at t or later. */
+static PairList
+reference_pairs(const Msg *m, int n)
+{
+	PairList	l = {NULL, malloc(sizeof(Pair) * (n + 1)), 0, n + 1};
+
+	for (int i = 0; i < n; i++)
+	{
+		Pair	   *p;
+
+		if (m[i].kind != B)
+			continue;
+		p = &l.p[l.n++];
+		memset(p, 0, sizeof(*p));
+		snprintf(p->key, sizeof(p->key), "%s", m[i].buyer);
+		p->t = m[i].t;
+		for (int k = 0; k < n; k++)
+		{
+			if (m[k].kind == S && strcmp(m[k].buyer, m[i].buyer) == 0 && m[k].t >= m[i].t &&
+				(!p->answered || m[k].t < p->answered_t))
+			{
+				p->answered = true;
+				p->answered_t = m[k].t;
+			}
+		}
+	}
+	qsort(l.p, l.n, sizeof(Pair), pair_cmp);
+	return l;
+}
+
+static bool
+same_pairs(const PairList *a, const PairList *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (int i = 0; i < a->n; i++)
+	{
+		if (strcmp(a->p[i].key, b->p[i].key) != 0 || a->p[i].t != b->p[i].t ||
+			a->p[i].answered != b->p[i].answered || a->p[i].answered_t != b->p[i].answered_t)
+			return false;
+	}
+	return true;
+}
+
+static void
+test_pairs(void)
+{
+	const int64_t t0 = 200 * DAY;
+	Msg			m[] = {
+		/* bob: two questions, then one reply: both get it */
+		{"bob", t0, B}, {"bob", t0 + HOUR, B}, {"bob", t0 + 2 * HOUR, S},
+		/* ann: a reply before the question is no answer; the next one is */
+		{"ann", t0 - MINUTE, S}, {"ann", t0, B}, {"ann", t0 + 50 * HOUR, S}, {"ann", t0 + 60 * HOUR, S},
+		/* cy: answered only by another buyer's seller message (bob's): none */
+		{"cy", t0 + HOUR, B},
+		/* di: a reply at the same instant is the answer */
+		{"di", t0 + 3 * HOUR, S}, {"di", t0 + 3 * HOUR, B},
+		/* ab, a, "": prefixes and the empty key sort by bytes */
+		{"ab", t0, B}, {"a", t0 + 1, B}, {"", t0 + 2, B}, {"", t0 + 3, S},
+	};
+	OdrResp		r;
+	PairList	l;
+	const char *order[] = {"", "a", "ab", "ann", "bob", "bob", "cy", "di"};
+	bool		in_order = true;
+
+	odr_resp_init(&r, test_alloc, NULL);
+	add_all(&r, m, N(m));
+	l = pairs_of(&r);
+	ok(l.n == 8, "pairing: one result per buyer message (%d)", l.n);
+	for (int i = 0; i < l.n && i < 8; i++)
+		in_order &= strcmp(l.p[i].key, order[i]) == 0;
+	ok(in_order, "pairing: results by buyer key in byte order (a key before the longer keys it begins, the empty key first)");
+	ok(l.n == 8 && l.p[4].answered && l.p[4].answered_t == t0 + 2 * HOUR &&
+	   l.p[5].answered && l.p[5].answered_t == t0 + 2 * HOUR && l.p[4].t == t0 && l.p[5].t == t0 + HOUR,
+	   "pairing: two buyer messages before one reply both get that reply, in time order");
+	ok(l.n == 8 && l.p[3].answered && l.p[3].answered_t == t0 + 50 * HOUR,
+	   "pairing: a reply before the message is no answer; the first reply after it is");
+	ok(l.n == 8 && !l.p[6].answered, "pairing: another buyer's reply is no answer (buyers never answer each other)");
+	ok(l.n == 8 && l.p[7].answered && l.p[7].answered_t == t0 + 3 * HOUR,
+	   "pairing: a seller message at the same instant is the answer");
+	ok(l.n == 8 && !l.p[1].answered && !l.p[2].answered && l.p[0].answered && l.p[0].answered_t == t0 + 3,
+	   "pairing: unanswered messages say so; the empty key is a conversation of its own");
+	free(l.p);
+
+	/* renumbering keeps the state usable: the same key finds the same buyer */
+	{
+		uint32_t	nb = r.nbuyers;
+		OdrRespCounts before,
+					after;
+		PairList	again;
+
+		odr_resp_add(&r, "bob", 3, t0 + 3 * HOUR, S, NULL);
+		ok(r.nbuyers == nb, "after renumbering, an existing key is found again (no new buyer)");
+		again = pairs_of(&r);
+		ok(again.n == 8 && !again.p[6].answered && again.p[5].answered_t == t0 + 2 * HOUR,
+		   "pairing twice (a message added in between) gives the same answers");
+		free(again.p);
+		odr_resp_evaluate(&r, &odr_resp_default_rules, test_local, (void *) &utc, &before);
+		odr_resp_order_buyers(&r, NULL);
+		odr_resp_evaluate(&r, &odr_resp_default_rules, test_local, (void *) &utc, &after);
+		ok(same_counts(before, after), "renumbering the buyers changes no S4 count");
+	}
+	resp_free(&r);
+
+	/* an empty state pairs nothing */
+	odr_resp_init(&r, test_alloc, NULL);
+	l = pairs_of(&r);
+	ok(l.n == 0, "pairing an empty state gives nothing");
+	free(l.p);
+	resp_free(&r);
+
+	/* renumbering when the allocator fails: ODR_ERR_RANGE, the state unchanged */
+	{
+		int			left = 1000;
+		OdrError	err;
+		OdrStatus	st;
+		PairList	l2;
+
+		odr_resp_init(&r, failing_alloc, &left);
+		add_all(&r, m, N(m));
+		left = 1;
+		st = odr_resp_order_buyers(&r, &err);
+		ok(st == ODR_ERR_RANGE, "renumbering the buyers without memory is ODR_ERR_RANGE");
+		left = 1000;
+		l2 = pairs_of(&r);
+		ok(l2.n == 8 && strcmp(l2.p[0].key, "") == 0 && strcmp(l2.p[7].key, "di") == 0,
+		   "... and the state is intact: pairing then works");
+		free(l2.p);
+		resp_free(&r);
+	}
+}
+
+static const char *const pair_names[] = {"ab", "a", "b", "", "ba", "abc", "bob"};
+
+static void
+test_pairs_random(void)
+{
+	enum
+	{
+		ROUNDS = 300, MAXN = 300
+	};
+	Msg		   *m = malloc(sizeof(Msg) * MAXN);
+	int			bad_ref = 0,
+				bad_shuffle = 0,
+				bad_merge = 0,
+				bad_serial = 0,
+				some_answered = 0,
+				some_not = 0;
+
+	for (int round = 0; round < ROUNDS; round++)
+	{
+		int			n = 1 + (int) rnd_below(MAXN);
+		PairList	want,
+					got;
+		OdrResp		r;
+
+		random_msgs(m, n, 1 + (int) rnd_below(N(buyer_names)));
+		/* other keys: prefixes of each other and the empty key */
+		for (int i = 0; i < n; i++)
+			m[i].buyer = pair_names[(m[i].buyer[0] - 'a') % N(pair_names)];
+		want = reference_pairs(m, n);
+		for (int i = 0; i < want.n; i++)
+		{
+			some_answered += want.p[i].answered;
+			some_not += !want.p[i].answered;
+		}
+		odr_resp_init(&r, test_alloc, NULL);
+		add_all(&r, m, n);
+		got = pairs_of(&r);
+		if (!same_pairs(&want, &got) && bad_ref++ == 0)
+			diag("round %d: reference %d pairs, core %d", round, want.n, got.n);
+		free(got.p);
+		resp_free(&r);
+
+		shuffle(m, n);
+		odr_resp_init(&r, test_alloc, NULL);
+		add_all(&r, m, n);
+		got = pairs_of(&r);
+		bad_shuffle += !same_pairs(&want, &got);
+		free(got.p);
+		resp_free(&r);
+
+		/* three parts merged in a rotating order (buyers interned in another order) */
+		{
+			OdrResp		part[3],
+						all,
+						back;
+			int			cut1 = (int) rnd_below(n + 1),
+						cut2 = cut1 + (int) rnd_below(n - cut1 + 1);
+			OdrError	err;
+			size_t		len;
+			unsigned char *buf;
+
+			for (int p = 0; p < 3; p++)
+				odr_resp_init(&part[p], test_alloc, NULL);
+			add_all(&part[0], m, cut1);
+			add_all(&part[1], m + cut1, cut2 - cut1);
+			add_all(&part[2], m + cut2, n - cut2);
+			odr_resp_init(&all, test_alloc, NULL);
+			for (int p = 0; p < 3; p++)
+				odr_resp_merge(&all, &part[(p + round) % 3], &err);
+			len = odr_resp_serial_size(&all);
+			buf = malloc(len);
+			odr_resp_serialize(&all, buf);
+			got = pairs_of(&all);
+			bad_merge += !same_pairs(&want, &got);
+			free(got.p);
+			odr_resp_init(&back, test_alloc, NULL);
+			if (odr_resp_deserialize(&back, buf, len, &err) != ODR_OK)
+				bad_serial++;
+			else
+			{
+				got = pairs_of(&back);
+				bad_serial += !same_pairs(&want, &got);
+				free(got.p);
+			}
+			free(buf);
+			resp_free(&back);
+			resp_free(&all);
+			for (int p = 0; p < 3; p++)
+				resp_free(&part[p]);
+		}
+		free(want.p);
+	}
+	ok(some_answered > 0 && some_not > 0, "random pairing data has answered (%d) and unanswered (%d) messages",
+	   some_answered, some_not);
+	ok(bad_ref == 0, "pairing: the core equals the naive reference on %d random message sets (%d differ)", ROUNDS, bad_ref);
+	ok(bad_shuffle == 0, "pairing: shuffled input gives the same pairs in the same order (%d differ)", bad_shuffle);
+	ok(bad_merge == 0, "pairing: three parts merged in any order give the same pairs in the same order (%d differ)", bad_merge);
+	ok(bad_serial == 0, "pairing: a serialised and read back state gives the same pairs (%d differ)", bad_serial);
+	free(m);
+}
+
 int
 main(void)
 {
@@ -809,6 +1107,8 @@ main(void)
 	test_serial_errors();
 	test_alloc_failure();
 	test_memory();
+	test_pairs();
+	test_pairs_random();
 	printf("1..%d\n", ntests);
 	if (nfailed)
 		printf("# %d of %d tests failed\n", nfailed, ntests);

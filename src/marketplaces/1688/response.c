@@ -6,22 +6,36 @@
  *   odr_response_counted(...same...) -> bigint
  *   odr_response_answered(...same...) -> bigint
  *   odr_in_response_hours(sent_at timestamptz, zone text) -> boolean
+ *   odr_message_replies(buyer text, sent_at timestamptz, sender text,
+ *                       is_auto_reply boolean, is_official boolean) -> odr_message_reply[]
  *
  * The three aggregates share one transition function (so PostgreSQL shares
  * one state between them in a query): it keeps a 16-byte record per buyer
  * message and per human seller reply (src/rules/response_core.c); the final
  * functions sort the records and apply S4, converting instants to the
  * seller's local day and time with PostgreSQL's time zone code.
+ *
+ * odr_message_replies (the Walmart seller response, rules.md M3.1) keeps the
+ * same records in the same state, with no zone (it pairs by elapsed time),
+ * through a transition function of its own (five arguments, stricter about
+ * NULLs: every buyer message counts) and the same combine, serialise and
+ * deserialise functions; its final function gives every buyer message with
+ * its first human answer (odr_resp_pair).
  */
 #include "odr.h"
 
+#include "access/htup_details.h"
 #include "datatype/timestamp.h"
+#include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "pgtime.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
+#include "utils/typcache.h"
 
 #include "response_core.h"
 
@@ -131,6 +145,21 @@ resp_sent_at(TimestampTz t)
 	return t;
 }
 
+/* The role a sender names: 'buyer' or 'seller' in any letter case; 22023 otherwise. */
+static OdrRespKind
+resp_sender_kind(text *sender)
+{
+	int			kind = odr_resp_sender_from_name(VARDATA_ANY(sender), VARSIZE_ANY_EXHDR(sender));
+
+	if (kind < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown sender \"%s\"", clipped(sender)),
+				 errdetail("A sender is 'buyer' or 'seller' (in any letter case)."),
+				 errhint("Mark messages of the platform's official accounts with is_official = true: they are ignored whatever their sender.")));
+	return (OdrRespKind) kind;
+}
+
 /* The first row's zone starts the state; every later row must name the same zone. */
 static RespState *
 resp_transition_state(FunctionCallInfo fcinfo, text *zone)
@@ -178,7 +207,7 @@ odr_response_transfn(PG_FUNCTION_ARGS)
 {
 	RespState  *st;
 	text	   *sender;
-	int			kind;
+	OdrRespKind kind;
 	TimestampTz t;
 	text	   *buyer;
 	OdrError	err;
@@ -198,13 +227,7 @@ odr_response_transfn(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(3))
 		PG_RETURN_POINTER(st);
 	sender = PG_GETARG_TEXT_PP(3);
-	kind = odr_resp_sender_from_name(VARDATA_ANY(sender), VARSIZE_ANY_EXHDR(sender));
-	if (kind < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown sender \"%s\"", clipped(sender)),
-				 errdetail("A sender is 'buyer' or 'seller' (in any letter case)."),
-				 errhint("Mark messages of the platform's official accounts with is_official = true: they are ignored whatever their sender.")));
+	kind = resp_sender_kind(sender);
 	/* a row with no time or no buyer is skipped */
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
@@ -215,7 +238,7 @@ odr_response_transfn(PG_FUNCTION_ARGS)
 
 	buyer = PG_GETARG_TEXT_PP(1);
 	status = odr_resp_add(&st->r, VARDATA_ANY(buyer), VARSIZE_ANY_EXHDR(buyer), t,
-						  (OdrRespKind) kind, &err);
+						  kind, &err);
 	if (status != ODR_OK)
 		resp_raise(status, &err);
 	st->have_counts = false;
@@ -360,4 +383,142 @@ odr_in_response_hours(PG_FUNCTION_ARGS)
 
 	resp_local(tz, t, &day, &usec);
 	PG_RETURN_BOOL(odr_resp_in_hours(&odr_resp_default_rules, usec));
+}
+
+/* ------------------------------------------------------------------ */
+/* odr_message_replies: each buyer message and its first human answer   */
+/* (the Walmart seller response, rules.md M3.1, from the S4 records)    */
+/* ------------------------------------------------------------------ */
+
+/* An argument that must not be NULL: 22004 naming it. */
+ODR_NORETURN static void
+replies_null(const char *arg)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("%s must not be NULL", arg),
+			 errdetail("Every buyer message counts (rules.md M3), so odr_message_replies skips no row it cannot place (the S4 aggregates skip rows with a NULL %s).", arg),
+			 errhint("Filter such rows out with a WHERE, or mark messages of the platform's official accounts with is_official = true (they are ignored).")));
+	pg_unreachable();
+}
+
+/* odr_message_replies transition: one message row (no zone: elapsed time) */
+PG_FUNCTION_INFO_V1(odr_message_replies_transfn);
+Datum
+odr_message_replies_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcxt;
+	RespState  *st;
+	OdrRespKind kind;
+	TimestampTz t;
+	text	   *buyer;
+	OdrError	err;
+	OdrStatus	status;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("odr_message_replies_transfn can only be called as part of an aggregate")));
+	st = PG_ARGISNULL(0) ? resp_state_new(aggcxt) : (RespState *) PG_GETARG_POINTER(0);
+
+	/* official messages are ignored entirely, whatever else they hold (as S4) */
+	if (!PG_ARGISNULL(5) && PG_GETARG_BOOL(5))
+		PG_RETURN_POINTER(st);
+	if (PG_ARGISNULL(3))
+		replies_null("sender");
+	kind = resp_sender_kind(PG_GETARG_TEXT_PP(3));
+	if (PG_ARGISNULL(1))
+		replies_null("buyer");
+	if (PG_ARGISNULL(2))
+		replies_null("sent_at");
+	t = resp_sent_at(PG_GETARG_TIMESTAMPTZ(2));
+	/* an automatic message is neither a question nor an answer (as S4) */
+	if (!PG_ARGISNULL(4) && PG_GETARG_BOOL(4))
+		PG_RETURN_POINTER(st);
+
+	buyer = PG_GETARG_TEXT_PP(1);
+	status = odr_resp_add(&st->r, VARDATA_ANY(buyer), VARSIZE_ANY_EXHDR(buyer), t, kind, &err);
+	if (status != ODR_OK)
+		resp_raise(status, &err);
+	st->have_counts = false;
+	PG_RETURN_POINTER(st);
+}
+
+/* The replies being built: one composite datum per buyer message. */
+typedef struct RepliesOut
+{
+	const OdrResp *r;
+	TupleDesc	tupdesc;
+	Datum	   *elems;
+	int			n;
+	int			cap;
+} RepliesOut;
+
+static void
+replies_add(void *arg, uint32_t buyer, int64_t received_t, bool answered, int64_t answered_t)
+{
+	RepliesOut *out = arg;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, !answered};
+	size_t		len;
+	const char *key = odr_resp_buyer_key(out->r, buyer, &len);
+
+	if (out->n == out->cap)
+	{
+		if (out->cap >= (int) MaxArraySize)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("odr_message_replies: more than %d buyer messages in one group", (int) MaxArraySize),
+					 errhint("Group more finely, e.g. by seller and month.")));
+		out->cap = out->cap == 0 ? 64 : Min(out->cap * 2, (int) MaxArraySize);
+		out->elems = out->elems == NULL ? palloc(sizeof(Datum) * out->cap)
+			: repalloc_huge(out->elems, sizeof(Datum) * out->cap);
+	}
+	values[0] = PointerGetDatum(cstring_to_text_with_len(key, (int) len));
+	values[1] = TimestampTzGetDatum((TimestampTz) received_t);
+	values[2] = answered ? TimestampTzGetDatum((TimestampTz) answered_t) : (Datum) 0;
+	out->elems[out->n++] = HeapTupleGetDatum(heap_form_tuple(out->tupdesc, values, nulls));
+}
+
+/*
+ * odr_message_replies final: every buyer message with its first human
+ * answer, ordered by buyer (key bytes) and time; an empty array when none.
+ */
+PG_FUNCTION_INFO_V1(odr_message_replies_finalfn);
+Datum
+odr_message_replies_finalfn(PG_FUNCTION_ARGS)
+{
+	Oid			elemtype;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	RepliesOut	out;
+	OdrError	err;
+	OdrStatus	status;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "odr_message_replies_finalfn called outside an aggregate");
+	/* the element type: odr_message_reply of this installation (its schema) */
+	elemtype = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
+	if (!OidIsValid(elemtype) || !type_is_rowtype(elemtype))
+		elog(ERROR, "odr_message_replies_finalfn must return an array of odr_message_reply");
+	memset(&out, 0, sizeof(out));
+	out.tupdesc = lookup_rowtype_tupdesc_copy(elemtype, -1);
+	if (out.tupdesc->natts != 3 ||
+		TupleDescAttr(out.tupdesc, 0)->atttypid != TEXTOID ||
+		TupleDescAttr(out.tupdesc, 1)->atttypid != TIMESTAMPTZOID ||
+		TupleDescAttr(out.tupdesc, 2)->atttypid != TIMESTAMPTZOID)
+		elog(ERROR, "odr_message_reply must be (buyer text, received_at timestamptz, answered_at timestamptz)");
+	BlessTupleDesc(out.tupdesc);
+	if (!PG_ARGISNULL(0))
+	{
+		RespState  *st = (RespState *) PG_GETARG_POINTER(0);
+
+		out.r = &st->r;
+		status = odr_resp_pair(&st->r, replies_add, &out, &err);
+		if (status != ODR_OK)
+			resp_raise(status, &err);
+	}
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out.elems, out.n, elemtype, typlen, typbyval, typalign));
 }

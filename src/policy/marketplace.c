@@ -353,9 +353,13 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 	}
 
 	/* windows: names first, then the references between them */
-	spi_query(psprintf("SELECT name, kind, length, lag, primary_window, fallback_window, volume_counter, volume_min, calendar "
-					   "FROM %s.odr_marketplace_window WHERE marketplace OPERATOR(pg_catalog.=) $1 "
-					   "ORDER BY name COLLATE pg_catalog.\"C\"", s), nm);
+	/* calendar (0.8.0) read through to_jsonb: while ALTER EXTENSION walks
+	 * the releases before it, this module compiles their marketplaces, whose
+	 * window table has no such column yet */
+	spi_query(psprintf("SELECT w.name, w.kind, w.length, w.lag, w.primary_window, w.fallback_window, w.volume_counter, w.volume_min, "
+					   "pg_catalog.to_jsonb(w) OPERATOR(pg_catalog.->>) 'calendar'::text "
+					   "FROM %s.odr_marketplace_window AS w WHERE w.marketplace OPERATOR(pg_catalog.=) $1 "
+					   "ORDER BY w.name COLLATE pg_catalog.\"C\"", s), nm);
 	if (SPI_processed > ODR_ENG_MAX_WINDOWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -592,13 +596,13 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 			{
 				const OdrBusinessCalendar *bc = &p->business[w];
 
-				h = hash_combine(h, hash_uint32((uint32) w));
-				h = hash_combine(h, hash_uint32(bc->weekend));
+				h = hash_combine(h, hash_bytes_uint32((uint32) w));
+				h = hash_combine(h, hash_bytes_uint32(bc->weekend));
 				if (bc->count > 0)
 					h = hash_combine(h, hash_bytes((const unsigned char *) &p->holidays[bc->first],
 												   sizeof(int32_t) * bc->count));
 				else
-					h = hash_combine(h, hash_uint32(0));
+					h = hash_combine(h, hash_bytes_uint32(0));
 			}
 		m->fingerprint = hash_combine(h, m->shape);
 	}

@@ -43,6 +43,7 @@ REGRESS += marketplace marketplace_rollup marketplace_advise marketplace_at mark
 REGRESS += marketplace_ctor marketplace_walmart marketplace_walmart_messages marketplace_every_platform marketplace_your_own
 REGRESS += marketplace_own_tally
 REGRESS += policy_language
+REGRESS += policy_business_days
 REGRESS_OPTS = --load-extension=$(EXTENSION)
 
 EXTRA_CLEAN = sql/$(EXTENSION)--$(EXTVERSION).sql test/unit/core_test test/fuzz/bin results regression.diffs regression.out

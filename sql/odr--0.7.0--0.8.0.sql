@@ -112,3 +112,112 @@ CREATE AGGREGATE odr_message_replies(buyer text, sent_at timestamptz, sender tex
 );
 COMMENT ON AGGREGATE odr_message_replies(text, timestamptz, text, boolean, boolean) IS
 	'M3.1: every buyer message of a chat log with its first human seller answer (same conversation, same instant or later; NULL when none), ordered by buyer (bytes) and time, for odr_walmart_message(received_at, answered_at, time_zone); automatic replies are no answers, official messages are ignored; NULL buyer, sent_at or sender: 22004; an empty array when there is no buyer message';
+
+-- ---------------------------------------------------------------------
+-- Issue 20, construct 8: working days.  A business calendar is rows: the
+-- ISO weekdays that are not working days and the holidays.  A
+-- business_days window (odr_marketplace_window.calendar) counts working
+-- days; odr_business_deadline puts a deadline N working days after a start.
+-- ---------------------------------------------------------------------
+CREATE TABLE @extschema@.odr_business_calendar (
+	name text PRIMARY KEY CHECK (name OPERATOR(pg_catalog.<>) ''::text),
+	weekend integer[] NOT NULL DEFAULT '{6,7}'::integer[],
+	description text NOT NULL DEFAULT '',
+	CONSTRAINT odr_business_calendar_weekend CHECK
+		(weekend OPERATOR(pg_catalog.<@) '{1,2,3,4,5,6,7}'::integer[]
+		 AND NOT ('{1,2,3,4,5,6,7}'::integer[] OPERATOR(pg_catalog.<@) weekend))
+);
+COMMENT ON TABLE @extschema@.odr_business_calendar IS
+	'Issue 20, construct 8: business calendars (one per country, say). A working day is a day whose ISO weekday is not in weekend and that is not one of the calendar''s odr_business_holiday days. Used by business_days windows (odr_marketplace_window.calendar) and odr_business_deadline. A change takes effect at the next statement; tallies counted for a marketplace before a change of a calendar its windows use are refused (fingerprint).';
+COMMENT ON COLUMN @extschema@.odr_business_calendar.name IS 'Calendar name, named by odr_marketplace_window.calendar and odr_business_deadline';
+COMMENT ON COLUMN @extschema@.odr_business_calendar.weekend IS 'The ISO weekdays (1 Monday .. 7 Sunday) that are not working days: {6,7} Saturday and Sunday (the default), {5,6} Friday and Saturday, {} weekends included; not all seven';
+COMMENT ON COLUMN @extschema@.odr_business_calendar.description IS 'What the calendar is (country, source of its holidays)';
+
+CREATE TABLE @extschema@.odr_business_holiday (
+	calendar text NOT NULL REFERENCES @extschema@.odr_business_calendar (name) ON UPDATE CASCADE ON DELETE CASCADE,
+	day date NOT NULL CHECK (pg_catalog.isfinite(day)),
+	description text NOT NULL DEFAULT '',
+	PRIMARY KEY (calendar, day)
+);
+COMMENT ON TABLE @extschema@.odr_business_holiday IS
+	'Issue 20, construct 8: the holidays of a business calendar: days that are not working days whatever their weekday';
+COMMENT ON COLUMN @extschema@.odr_business_holiday.calendar IS 'The calendar (odr_business_calendar.name) the holiday belongs to';
+COMMENT ON COLUMN @extschema@.odr_business_holiday.day IS 'The day off (finite)';
+COMMENT ON COLUMN @extschema@.odr_business_holiday.description IS 'What the holiday is';
+
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.odr_business_calendar', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.odr_business_holiday', '');
+GRANT SELECT ON @extschema@.odr_business_calendar, @extschema@.odr_business_holiday TO PUBLIC;
+GRANT INSERT, UPDATE, DELETE ON @extschema@.odr_business_calendar, @extschema@.odr_business_holiday TO @extowner@;
+
+ALTER TABLE @extschema@.odr_marketplace_window
+	DROP CONSTRAINT odr_marketplace_window_kind_check,
+	ADD CONSTRAINT odr_marketplace_window_kind_check
+		CHECK (kind OPERATOR(pg_catalog.=) ANY ('{days,months,weeks,quarters,month_to_date,lifetime,by_volume,business_days}'::text[])),
+	ADD COLUMN calendar text REFERENCES @extschema@.odr_business_calendar (name) ON UPDATE CASCADE;
+COMMENT ON TABLE @extschema@.odr_marketplace_window IS
+	'Where a marketplace''s metrics look, from the evaluation day: days (the length days ending on it, minus lag), months / weeks / quarters (whole ones before its month, ISO week, quarter), month_to_date, lifetime, or by_volume (primary_window when volume_counter over it reaches volume_min, else fallback_window), or business_days (from the length-th working day of calendar counting back from the evaluation day minus lag, that day included when it is a working day, up to that day: days off inside the window belong to it)';
+COMMENT ON COLUMN @extschema@.odr_marketplace_window.kind IS 'days, months, weeks, quarters, month_to_date, lifetime, by_volume or business_days';
+COMMENT ON COLUMN @extschema@.odr_marketplace_window.length IS 'Days, months, weeks, quarters or working days (>= 1; business_days: at most 3660; month_to_date: whole months before, >= 0; ignored by lifetime and by_volume)';
+COMMENT ON COLUMN @extschema@.odr_marketplace_window.calendar IS 'business_days: the odr_business_calendar whose working days it counts; NULL otherwise';
+
+CREATE FUNCTION @extschema@.odr_business_deadline(start timestamptz, business_days integer, calendar text,
+                                                   time_zone text DEFAULT 'UTC')
+RETURNS timestamptz
+LANGUAGE plpgsql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	wk integer[];
+	hol date[];
+	loc timestamp;
+	d date;
+	tod interval;
+	n integer := 0;
+BEGIN
+	IF start IS NULL THEN
+		RAISE EXCEPTION 'start must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF business_days IS NULL THEN
+		RAISE EXCEPTION 'business_days must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF calendar IS NULL THEN
+		RAISE EXCEPTION 'calendar must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF time_zone IS NULL THEN
+		RAISE EXCEPTION 'time_zone must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF NOT pg_catalog.isfinite(start) THEN
+		RAISE EXCEPTION 'start must be finite, not %', start USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF business_days OPERATOR(pg_catalog.<) 0 OR business_days OPERATOR(pg_catalog.>) 36600 THEN
+		RAISE EXCEPTION 'business_days must be 0 .. 36600, not %', business_days USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT c.weekend INTO wk FROM @extschema@.odr_business_calendar AS c WHERE c.name OPERATOR(pg_catalog.=) calendar;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'calendar "%" does not exist', calendar
+			USING ERRCODE = 'invalid_parameter_value',
+			      HINT = 'SELECT name FROM odr_business_calendar lists the calendars.';
+	END IF;
+	hol := ARRAY(SELECT h.day FROM @extschema@.odr_business_holiday AS h
+	             WHERE h.calendar OPERATOR(pg_catalog.=) odr_business_deadline.calendar ORDER BY h.day);
+	loc := pg_catalog.timezone(time_zone, start);
+	d := loc::date;
+	tod := loc OPERATOR(pg_catalog.-) d::timestamp;
+	-- a start on a day off starts the clock at 00:00 of the next working day
+	WHILE (((d OPERATOR(pg_catalog.-) '2000-01-03'::date) OPERATOR(pg_catalog.%) 7 OPERATOR(pg_catalog.+) 7) OPERATOR(pg_catalog.%) 7 OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog.=) ANY (wk)
+	      OR d OPERATOR(pg_catalog.=) ANY (hol) LOOP
+		d := d OPERATOR(pg_catalog.+) 1;
+		tod := '00:00'::interval;
+	END LOOP;
+	WHILE n OPERATOR(pg_catalog.<) business_days LOOP
+		d := d OPERATOR(pg_catalog.+) 1;
+		IF NOT ((((d OPERATOR(pg_catalog.-) '2000-01-03'::date) OPERATOR(pg_catalog.%) 7 OPERATOR(pg_catalog.+) 7) OPERATOR(pg_catalog.%) 7 OPERATOR(pg_catalog.+) 1) OPERATOR(pg_catalog.=) ANY (wk)
+		        OR d OPERATOR(pg_catalog.=) ANY (hol)) THEN
+			n := n OPERATOR(pg_catalog.+) 1;
+		END IF;
+	END LOOP;
+	RETURN pg_catalog.timezone(time_zone, d::timestamp OPERATOR(pg_catalog.+) tod);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.odr_business_deadline(timestamptz, integer, text, text) IS
+	'Issue 20, construct 8: the deadline business_days working days of calendar after start, read in time_zone: the same time of day on the business_days-th working day after start''s day (a holiday or weekend on the deadline moves it to the next working day); a start on a day off counts from 00:00 of the next working day; 0 days: start (or that 00:00). 22004 for a NULL argument, 22023 for an unknown calendar, an infinite start or business_days outside 0 .. 36600.';

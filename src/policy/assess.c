@@ -193,7 +193,7 @@ assess_new(MemoryContext cxt, const Mkt *m, DateADT as_of)
 	for (int w = 0; w < m->def.nwindows; w++)
 	{
 		if (plain(&m->def.windows[w]) &&
-			odr_window_days(&m->def.windows[w], as_of, &st->first[w], &st->last[w], &err) != ODR_OK)
+			odr_policy_window_days(&m->def, w, as_of, &st->first[w], &st->last[w], &err) != ODR_OK)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("as_of %s: %s", DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(as_of))),
@@ -430,7 +430,7 @@ get_body(const unsigned char *p, Size len, AssessState *st, int sqlstate)
 		ereport(ERROR, (errcode(sqlstate), errmsg("invalid odr_standing: trailing bytes")));
 	for (int w = 0; w < m->def.nwindows; w++)
 		if (plain(&m->def.windows[w]))
-			odr_window_days(&m->def.windows[w], st->as_of, &st->first[w], &st->last[w], &err);
+			odr_policy_window_days(&m->def, w, st->as_of, &st->first[w], &st->last[w], &err);
 }
 
 PG_FUNCTION_INFO_V1(odr_assess_serialfn);

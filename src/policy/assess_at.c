@@ -134,7 +134,7 @@ at_new(MemoryContext cxt, const Mkt *m, const DateADT *dates, int n)
 
 			if (!plain(&p->windows[w]))
 				continue;
-			if (odr_window_days(&p->windows[w], dates[i], f, l, &err) != ODR_OK)
+			if (odr_policy_window_days(p, w, dates[i], f, l, &err) != ODR_OK)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("as_of[%d] %s: %s", i + 1, date_text(dates[i]), err.message)));

@@ -227,7 +227,7 @@ pick(const char *value, const char *const *choices, const Mkt *m, const char *wh
 }
 
 static const char *const counter_kinds[] = {"count", "sum", "distinct", "first_day", "last_day", NULL};
-static const char *const window_kinds[] = {"days", "months", "weeks", "quarters", "month_to_date", "lifetime", "by_volume", NULL};
+static const char *const window_kinds[] = {"days", "months", "weeks", "quarters", "month_to_date", "lifetime", "by_volume", "business_days", NULL};
 const char *const metric_kinds[] = {"rate", "average", "count", "sum", "distinct", "days_since", NULL};
 const char *const cmp_ops[] = {"<", "<=", ">", ">=", NULL};
 static const char *const roundings[] = {"none", "down", "half_up", "up", NULL};
@@ -254,6 +254,7 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 	Datum		nm;
 	OdrError	err;
 	OdrPolicyDef *p = &m->def;
+	char	   *calendars[ODR_ENG_MAX_WINDOWS] = {0};
 
 	memset(m, 0, sizeof(*m));
 	if (strlen(name) >= ODR_ENG_NAME_LEN)
@@ -352,9 +353,13 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 	}
 
 	/* windows: names first, then the references between them */
-	spi_query(psprintf("SELECT name, kind, length, lag, primary_window, fallback_window, volume_counter, volume_min "
-					   "FROM %s.odr_marketplace_window WHERE marketplace OPERATOR(pg_catalog.=) $1 "
-					   "ORDER BY name COLLATE pg_catalog.\"C\"", s), nm);
+	/* calendar (0.8.0) read through to_jsonb: while ALTER EXTENSION walks
+	 * the releases before it, this module compiles their marketplaces, whose
+	 * window table has no such column yet */
+	spi_query(psprintf("SELECT w.name, w.kind, w.length, w.lag, w.primary_window, w.fallback_window, w.volume_counter, w.volume_min, "
+					   "pg_catalog.to_jsonb(w) OPERATOR(pg_catalog.->>) 'calendar'::text "
+					   "FROM %s.odr_marketplace_window AS w WHERE w.marketplace OPERATOR(pg_catalog.=) $1 "
+					   "ORDER BY w.name COLLATE pg_catalog.\"C\"", s), nm);
 	if (SPI_processed > ODR_ENG_MAX_WINDOWS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -388,6 +393,59 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 								name, w->name)));
 			w->volume_min = pg_strtoint64(vm);
 		}
+		calendars[i] = getstr(t, d, 9);
+		if ((w->kind == ODR_WINDOW_BUSINESS_DAYS) != (calendars[i] != NULL))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("marketplace \"%s\": window \"%s\" %s", name, w->name,
+							calendars[i] ? "has a calendar but is not a business_days window" :
+							"is a business_days window without a calendar"),
+					 errhint("A business_days window names its odr_business_calendar in column calendar; other windows leave it NULL.")));
+		if (w->kind == ODR_WINDOW_BUSINESS_DAYS && (w->length < 1 || w->length > ODR_ENG_MAX_BUSINESS_LENGTH))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("marketplace \"%s\": business_days window \"%s\" has length %d, not 1 .. %d working days",
+							name, w->name, (int) w->length, (int) ODR_ENG_MAX_BUSINESS_LENGTH)));
+	}
+	/* the business calendars of business_days windows, holidays ascending */
+	for (int i = 0; i < p->nwindows; i++)
+	{
+		OdrBusinessCalendar *bc = &p->business[i];
+		int			same = -1;
+
+		if (calendars[i] == NULL)
+			continue;
+		for (int j = 0; j < i; j++)
+			if (calendars[j] != NULL && strcmp(calendars[j], calendars[i]) == 0)
+				same = j;
+		if (same >= 0)
+		{
+			*bc = p->business[same];
+			continue;
+		}
+		spi_query(psprintf("SELECT (SELECT pg_catalog.sum(DISTINCT 1 OPERATOR(pg_catalog.<<) (w.w OPERATOR(pg_catalog.-) 1))::integer "
+						   "FROM pg_catalog.unnest(c.weekend) AS w(w)) "
+						   "FROM %s.odr_business_calendar c WHERE c.name OPERATOR(pg_catalog.=) $1", s),
+				  CStringGetTextDatum(calendars[i]));
+		if (SPI_processed != 1)
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("marketplace \"%s\": window \"%s\" names unknown calendar \"%s\"",
+							name, p->windows[i].name, calendars[i]),
+					 errhint("SELECT name FROM %s.odr_business_calendar lists the calendars.", s)));
+		bc->weekend = (uint8_t) getint(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, 0);
+		spi_query(psprintf("SELECT h.day OPERATOR(pg_catalog.-) '2000-01-01'::pg_catalog.date "
+						   "FROM %s.odr_business_holiday h WHERE h.calendar OPERATOR(pg_catalog.=) $1 ORDER BY h.day", s),
+				  CStringGetTextDatum(calendars[i]));
+		if (SPI_processed > (uint64) (ODR_ENG_MAX_HOLIDAYS - p->nholidays))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("marketplace \"%s\": its business calendars have more than %d holidays in all",
+							name, ODR_ENG_MAX_HOLIDAYS)));
+		bc->first = p->nholidays;
+		bc->count = (int32_t) SPI_processed;
+		for (uint64 h = 0; h < SPI_processed; h++)
+			p->holidays[p->nholidays++] = getint(SPI_tuptable->vals[h], SPI_tuptable->tupdesc, 1, 0);
 	}
 
 	/* metrics */
@@ -531,6 +589,21 @@ load_marketplace(Oid nsp, const char *name, Mkt *m)
 
 		h = hash_combine(h, hash_bytes((const unsigned char *) p->windows,
 									   sizeof(OdrWindowDef) * p->nwindows));
+		/* business_days windows: their calendars' weekends and holidays too
+		 * (a calendar edit refuses the tallies made before it) */
+		for (int w = 0; w < p->nwindows; w++)
+			if (p->windows[w].kind == ODR_WINDOW_BUSINESS_DAYS)
+			{
+				const OdrBusinessCalendar *bc = &p->business[w];
+
+				h = hash_combine(h, hash_bytes_uint32((uint32) w));
+				h = hash_combine(h, hash_bytes_uint32(bc->weekend));
+				if (bc->count > 0)
+					h = hash_combine(h, hash_bytes((const unsigned char *) &p->holidays[bc->first],
+												   sizeof(int32_t) * bc->count));
+				else
+					h = hash_combine(h, hash_bytes_uint32(0));
+			}
 		m->fingerprint = hash_combine(h, m->shape);
 	}
 }

@@ -297,6 +297,26 @@ plain_window(const OdrWindowDef *w)
 }
 
 static OdrStatus
+validate_business(const OdrPolicyDef *p, int i, OdrError *err)
+{
+	const OdrWindowDef *w = &p->windows[i];
+	const OdrBusinessCalendar *c = &p->business[i];
+
+	if (w->length > ODR_ENG_MAX_BUSINESS_LENGTH)
+		return odr_fail(err, ODR_ERR_INVALID, "window \"%s\" has length %d, more than %d working days",
+						w->name, (int) w->length, (int) ODR_ENG_MAX_BUSINESS_LENGTH);
+	if ((c->weekend & 0x7F) == 0x7F || (c->weekend & 0x80))
+		return odr_fail(err, ODR_ERR_INVALID, "window \"%s\" has a calendar without working days", w->name);
+	if (p->nholidays < 0 || p->nholidays > ODR_ENG_MAX_HOLIDAYS || c->first < 0 || c->count < 0 ||
+		c->first > p->nholidays || c->count > p->nholidays - c->first)
+		return odr_fail(err, ODR_ERR_INVALID, "window \"%s\" has holidays outside the policy's", w->name);
+	for (int32_t h = c->first; h < c->first + c->count; h++)
+		if (!DAY_OK(p->holidays[h]) || (h > c->first && p->holidays[h] <= p->holidays[h - 1]))
+			return odr_fail(err, ODR_ERR_INVALID, "window \"%s\" has holidays not strictly ascending within the dates", w->name);
+	return ODR_OK;
+}
+
+static OdrStatus
 validate_windows(const OdrPolicyDef *p, OdrError *err)
 {
 	for (int i = 0; i < p->nwindows; i++)
@@ -308,8 +328,10 @@ validate_windows(const OdrPolicyDef *p, OdrError *err)
 		for (int j = 0; j < i; j++)
 			if (strcmp(p->windows[j].name, w->name) == 0)
 				return odr_fail(err, ODR_ERR_INVALID, "window name \"%s\" is used twice", w->name);
-		if (w->kind < ODR_WINDOW_DAYS || w->kind > ODR_WINDOW_BY_VOLUME)
+		if (w->kind < ODR_WINDOW_DAYS || w->kind > ODR_WINDOW_BUSINESS_DAYS)
 			return odr_fail(err, ODR_ERR_INVALID, "window \"%s\" has an unknown kind", w->name);
+		if (w->kind == ODR_WINDOW_BUSINESS_DAYS && validate_business(p, i, err) != ODR_OK)
+			return ODR_ERR_INVALID;
 		if (w->kind == ODR_WINDOW_BY_VOLUME)
 		{
 			if (w->primary < 0 || w->primary >= p->nwindows ||
@@ -1229,6 +1251,9 @@ odr_window_days(const OdrWindowDef *w, int64_t day, int64_t *first, int64_t *las
 			*first = INT64_MIN;
 			*last = d;
 			return ODR_OK;
+		case ODR_WINDOW_BUSINESS_DAYS:
+			return odr_fail(err, ODR_ERR_INVALID,
+							"window \"%s\" needs its policy's calendar (odr_policy_window_days)", w->name);
 		default:
 			return odr_fail(err, ODR_ERR_INVALID,
 							"window \"%s\" is not a plain window", w->name);
@@ -1238,6 +1263,60 @@ odr_window_days(const OdrWindowDef *w, int64_t day, int64_t *first, int64_t *las
 						w->name, (long long) day);
 	*first = f;
 	*last = l;
+	return ODR_OK;
+}
+
+bool
+odr_business_day(const OdrPolicyDef *p, const OdrBusinessCalendar *c, int64_t day)
+{
+	/* 2000-01-01 (day 0) was a Saturday: Monday is 0 below */
+	int64_t		dow = ((day + 5) % 7 + 7) % 7;
+	int32_t		lo = c->first,
+				hi = c->first + c->count;
+
+	if (c->weekend & (1u << dow))
+		return false;
+	while (lo < hi)
+	{
+		int32_t		mid = lo + (hi - lo) / 2;
+
+		if (p->holidays[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return !(lo < c->first + c->count && p->holidays[lo] == day);
+}
+
+OdrStatus
+odr_policy_window_days(const OdrPolicyDef *p, int w, int64_t day,
+					   int64_t *first, int64_t *last, OdrError *err)
+{
+	const OdrWindowDef *wd = &p->windows[w];
+	int64_t		d,
+				f;
+	int32_t		n = 0;
+
+	if (wd->kind != ODR_WINDOW_BUSINESS_DAYS)
+		return odr_window_days(wd, day, first, last, err);
+	if (!DAY_OK(day))
+		return odr_fail(err, ODR_ERR_RANGE, "day %lld is outside the dates", (long long) day);
+	d = day - wd->lag;
+	if (!DAY_OK(d))
+		return odr_fail(err, ODR_ERR_RANGE, "window \"%s\" ends outside the dates", wd->name);
+	if ((p->business[w].weekend & 0x7F) == 0x7F)
+		return odr_fail(err, ODR_ERR_INVALID, "window \"%s\" has a calendar without working days", wd->name);
+	/* a week has a working day: at most 7 x (length + holidays) steps */
+	for (f = d;; f--)
+	{
+		if (!DAY_OK(f))
+			return odr_fail(err, ODR_ERR_RANGE, "window \"%s\" on day %lld lies outside the dates",
+							wd->name, (long long) day);
+		if (odr_business_day(p, &p->business[w], f) && ++n >= wd->length)
+			break;
+	}
+	*first = f;
+	*last = d;
 	return ODR_OK;
 }
 

@@ -78,6 +78,8 @@
 #define ODR_ENG_MAX_COMPARISONS 64
 #define ODR_ENG_MAX_STANDARDS	32
 #define ODR_ENG_MAX_LEVELS		16
+#define ODR_ENG_MAX_HOLIDAYS	1024	/* holidays of a policy's business calendars */
+#define ODR_ENG_MAX_BUSINESS_LENGTH 3660	/* working days of a BUSINESS_DAYS window */
 #define ODR_ENG_VALUE_SCALE		10000	/* SUM values: 1/10000 of the unit */
 #define ODR_ENG_NO_DAY			INT64_MIN	/* FIRST_DAY / LAST_DAY of nothing */
 /* PostgreSQL's dates, as days since 2000-01-01: 4713-11-24 BC .. 5874897-12-31 */
@@ -185,9 +187,13 @@ typedef enum OdrWindowKind
 	ODR_WINDOW_MONTH_TO_DATE,	/* the month of day - lag up to it, plus
 								 * `length` whole months before */
 	ODR_WINDOW_LIFETIME,		/* every day up to day - lag */
-	ODR_WINDOW_BY_VOLUME		/* window `primary` when counter
+	ODR_WINDOW_BY_VOLUME,		/* window `primary` when counter
 								 * `volume_counter` over it reaches
 								 * `volume_min`, else window `fallback` */
+	ODR_WINDOW_BUSINESS_DAYS	/* from the `length`-th working day back
+								 * (day - lag counting when it is one) to
+								 * day - lag; its calendar is the policy's
+								 * business[w] */
 } OdrWindowKind;
 
 typedef struct OdrWindowDef
@@ -288,6 +294,16 @@ typedef struct OdrLevelDef
 	uint32_t	standards;		/* bit i = standard i */
 } OdrLevelDef;
 
+/* A business calendar: the ISO weekdays that are not working days, and
+ * its holidays, holidays[first .. first + count - 1] of the policy (strictly
+ * ascending).  At least one weekday is a working day. */
+typedef struct OdrBusinessCalendar
+{
+	uint8_t		weekend;		/* bit i: ISO weekday i + 1 (Monday 1) is off */
+	int32_t		first;
+	int32_t		count;
+} OdrBusinessCalendar;
+
 typedef struct OdrPolicyDef
 {
 	int			nbases;
@@ -305,6 +321,12 @@ typedef struct OdrPolicyDef
 	OdrStandardDef standards[ODR_ENG_MAX_STANDARDS];
 	int			nlevels;
 	OdrLevelDef levels[ODR_ENG_MAX_LEVELS];	/* in priority order */
+	/* BUSINESS_DAYS window w's calendar: business[w] (kept apart from
+	 * OdrWindowDef, whose bytes the tallies' fingerprints hash) */
+	OdrBusinessCalendar business[ODR_ENG_MAX_WINDOWS];
+	int			nholidays;
+	int32_t		holidays[ODR_ENG_MAX_HOLIDAYS];	/* days, each calendar's run
+												 * ascending */
 } OdrPolicyDef;
 
 /*
@@ -452,6 +474,16 @@ OdrStatus	odr_tally_decode_short(const OdrPolicyDef *p, const unsigned char *in,
  * ODR_ERR_INVALID here (its days depend on the tallies). */
 OdrStatus	odr_window_days(const OdrWindowDef *w, int64_t day,
 							int64_t *first, int64_t *last, OdrError *err);
+/* The days of plain window w of p on `day`: odr_window_days, and for a
+ * BUSINESS_DAYS window (d = day - lag) last = d and first the `length`-th
+ * working day of p->business[w] counting back from d (d itself counts when
+ * it is a working day): the days off inside the window belong to it, those
+ * before its first working day do not.  ODR_ERR_RANGE as above. */
+OdrStatus	odr_policy_window_days(const OdrPolicyDef *p, int w, int64_t day,
+								   int64_t *first, int64_t *last, OdrError *err);
+/* Whether `day` is a working day of calendar c of p. */
+bool		odr_business_day(const OdrPolicyDef *p, const OdrBusinessCalendar *c,
+							 int64_t day);
 
 /* ------------------------------------------------------------------ */
 /* Evaluation                                                           */

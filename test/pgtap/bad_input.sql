@@ -123,6 +123,7 @@ INSERT INTO bad_input_inventory VALUES
  ('odr_order_tally_days', 'strict'), ('odr_tally_day', 'strict'), ('odr_tally_bytes', 'strict'),
  ('odr_evaluations', 'sql/marketplace_rollup.sql (unknown marketplace, infinite dates, more than 200 years)'),
  ('odr_next_evaluation', 'sql/marketplace_rollup.sql'),
+ ('odr_business_deadline', 'sql/policy_business_days.sql (NULL start, business_days, calendar or time_zone 22004; negative or too many days, infinite start, unknown calendar or time zone 22023)'),
  ('odr_level_better', 'sql/marketplace_advise.sql (unknown level, unknown marketplace)'), ('odr_advise', 'strict; sql/marketplace_advise.sql'),
  ('odr_amazon_report', 'strict; sql/marketplace_advise.sql (a channel without orders: not measured)');
 

@@ -224,6 +224,26 @@ COMMIT;
 SELECT odr_level(odr_assess(odr_order('trap_market', ARRAY[date '2026-01-01' + g % 20], ARRAY[g % 10 = 0]), 'trap_market', '2026-01-31'))
 FROM generate_series(1, 100) g;
 DELETE FROM odr_marketplace WHERE name = 'trap_market';
+-- issue 20, construct 8: a business calendar, a business_days window, a deadline
+BEGIN;
+INSERT INTO odr_business_calendar (name, weekend) VALUES ('trap_cal', '{5,6}');
+INSERT INTO odr_business_holiday (calendar, day) VALUES ('trap_cal', '2026-01-15'), ('trap_cal', '2026-01-20');
+INSERT INTO odr_marketplace (name, date_bases, events) VALUES ('trap_bd', '{day}', '{bad}');
+INSERT INTO odr_marketplace_counter (marketplace, name, kind, when_all, basis) VALUES
+ ('trap_bd', 'orders', 'count', '{}', 'day'), ('trap_bd', 'bad', 'count', '{bad}', 'day');
+INSERT INTO odr_marketplace_window (marketplace, name, kind, length, lag, calendar) VALUES ('trap_bd', 'bd10', 'business_days', 10, 1, 'trap_cal');
+INSERT INTO odr_marketplace_metric (marketplace, name, kind, numerator, denominator, "window") VALUES ('trap_bd', 'rate', 'rate', 'bad', 'orders', 'bd10');
+INSERT INTO odr_marketplace_standard (marketplace, name, position) VALUES ('trap_bd', 'low', 1);
+INSERT INTO odr_marketplace_comparison (marketplace, standard, position, metric, op, threshold) VALUES ('trap_bd', 'low', 1, 'rate', '<', 0.05);
+INSERT INTO odr_marketplace_level (marketplace, name, rank, position, mode, standards) VALUES
+ ('trap_bd', 'fail', 0, 1, 'any_failed', '{low}'), ('trap_bd', 'ok', 1, 2, 'otherwise', '{}');
+COMMIT;
+SELECT m.first_day, m.last_day, m.value
+FROM (SELECT odr_assess(odr_order('trap_bd', ARRAY[date '2026-01-01' + g % 25], ARRAY[g % 10 = 0]), 'trap_bd', '2026-01-31') AS s
+      FROM generate_series(1, 100) g) q, odr_standing_metrics(q.s) m;
+SELECT odr_business_deadline('2026-01-13 10:00+00', g, 'trap_cal', 'Asia/Tokyo') FROM generate_series(0, 4) g;
+DELETE FROM odr_marketplace WHERE name = 'trap_bd';
+DELETE FROM odr_business_calendar WHERE name = 'trap_cal';
 -- issue 14: per-day tallies, their roll-up, the calendar
 CREATE TEMP TABLE trap_daily AS
 SELECT seller, d, odr_tally(o, 'amazon', d) AS t FROM trap_amz, odr_order_tally_days(o) d GROUP BY seller, d;

@@ -2251,6 +2251,54 @@ test_advice_brute(void)
 	   checked, unreachable);
 }
 
+/* BUSINESS_DAYS windows (issue 20, construct 8): a Saturday/Sunday weekend
+ * with holidays on 2026-12-25 and 2027-01-01; a Friday/Saturday one. */
+static void
+test_business_days(void)
+{
+	static OdrPolicyDef p;
+	OdrError	e;
+	int64_t		f,
+				l;
+
+	memset(&p, 0, sizeof(p));
+	p.nwindows = 2;
+	strcpy(p.windows[0].name, "bd_10");
+	p.windows[0].kind = ODR_WINDOW_BUSINESS_DAYS;
+	p.windows[0].length = 10;
+	strcpy(p.windows[1].name, "gulf_5");
+	p.windows[1].kind = ODR_WINDOW_BUSINESS_DAYS;
+	p.windows[1].length = 5;
+	p.windows[1].lag = 1;
+	p.holidays[0] = D(2026, 12, 25);
+	p.holidays[1] = D(2027, 1, 1);
+	p.nholidays = 2;
+	p.business[0] = (OdrBusinessCalendar) {(1u << 5) | (1u << 6), 0, 2};
+	p.business[1] = (OdrBusinessCalendar) {(1u << 4) | (1u << 5), 0, 0};
+	/* Monday 4 Jan 2027: 10 working days back skip New Year's Day, Christmas, weekends */
+	ok(odr_policy_window_days(&p, 0, D(2027, 1, 4), &f, &l, &e) == ODR_OK &&
+	   f == D(2026, 12, 18) && l == D(2027, 1, 4),
+	   "business_days: 10 working days on 2027-01-04 start on 2026-12-18");
+	/* Sunday 3 Jan: the window ends on the Sunday, starts 10 working days back */
+	ok(odr_policy_window_days(&p, 0, D(2027, 1, 3), &f, &l, &e) == ODR_OK &&
+	   f == D(2026, 12, 17) && l == D(2027, 1, 3),
+	   "business_days: on a Sunday the window ends on it and counts back from Thursday");
+	ok(!odr_business_day(&p, &p.business[0], D(2026, 12, 25)) &&
+	   odr_business_day(&p, &p.business[0], D(2026, 12, 24)) &&
+	   !odr_business_day(&p, &p.business[1], D(2027, 1, 1)) &&
+	   odr_business_day(&p, &p.business[1], D(2027, 1, 3)),
+	   "business_days: holidays and weekends per calendar (Friday/Saturday off in the second)");
+	/* gulf: lag 1 from Sunday 10 Jan 2027 ends Saturday 9 Jan; Sun 3 .. Thu 7 */
+	ok(odr_policy_window_days(&p, 1, D(2027, 1, 10), &f, &l, &e) == ODR_OK &&
+	   f == D(2027, 1, 3) && l == D(2027, 1, 9),
+	   "business_days: Friday/Saturday weekend with a lag of 1");
+	ok(odr_window_days(&p.windows[0], D(2027, 1, 4), &f, &l, &e) == ODR_ERR_INVALID,
+	   "business_days: odr_window_days alone refuses (it needs the calendar)");
+	p.business[0].weekend = 0x7F;
+	ok(odr_policy_window_days(&p, 0, D(2027, 1, 4), &f, &l, &e) == ODR_ERR_INVALID,
+	   "business_days: a calendar without working days is refused, not looped on");
+}
+
 int
 main(void)
 {
@@ -2262,6 +2310,7 @@ main(void)
 
 	test_decimals();
 	test_windows();
+	test_business_days();
 	test_m1();
 	test_m2();
 	test_ali();

@@ -100,14 +100,21 @@ tally_check(const unsigned char *p, Size len, int sqlstate)
 	}
 }
 
-/* unpack into st (its marketplace from fcinfo's call site) */
+/* unpack into st (its marketplace from fcinfo's call site); expect, when
+ * not NULL, is the marketplace the caller's group has: a tally naming it
+ * (compared in place) takes it without a copy of the name or a lookup, as
+ * every row of a roll-up does */
 static void
-tally_unpack(FunctionCallInfo fcinfo, const unsigned char *p, Size len, TallyState *st, int sqlstate)
+tally_unpack(FunctionCallInfo fcinfo, const unsigned char *p, Size len, TallyState *st, int sqlstate,
+			 const Mkt *expect)
 {
 	OdrError	err;
 
 	tally_check(p, len, sqlstate);
-	st->m = marketplace_for(fcinfo, pnstrdup((const char *) p + 12, p[1]));
+	if (expect != NULL && p[1] == strlen(expect->name) && memcmp(p + 12, expect->name, p[1]) == 0)
+		st->m = expect;
+	else
+		st->m = marketplace_for(fcinfo, pnstrdup((const char *) p + 12, p[1]));
 	if (get_le(p + 4, 4) != st->m->fingerprint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -214,7 +221,7 @@ odr_tally_deserialfn(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
 		elog(ERROR, "odr_tally_deserialfn called outside an aggregate");
 	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &ts,
-				 ERRCODE_INVALID_BINARY_REPRESENTATION);
+				 ERRCODE_INVALID_BINARY_REPRESENTATION, NULL);
 	st = state_alloc(aggcxt, tally_state_size(ts.m));
 	memcpy(st, &ts, tally_state_size(ts.m));
 	PG_RETURN_POINTER(st);
@@ -320,7 +327,7 @@ odr_assess_tally_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(st);
 	b = PG_GETARG_BYTEA_PP(1);
 	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &ts,
-				 ERRCODE_INVALID_PARAMETER_VALUE);
+				 ERRCODE_INVALID_PARAMETER_VALUE, st->m);
 	assess_add_tally(st, &ts);
 	PG_RETURN_POINTER(st);
 }
@@ -358,7 +365,7 @@ odr_assess_own_tally_transfn(PG_FUNCTION_ARGS)
 	}
 	b = PG_GETARG_BYTEA_PP(1);
 	tally_unpack(fcinfo, (unsigned char *) VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), &ts,
-				 ERRCODE_INVALID_PARAMETER_VALUE);
+				 ERRCODE_INVALID_PARAMETER_VALUE, st != NULL ? st->m : NULL);
 	if (st == NULL)
 		st = assess_new(aggcxt, ts.m, PG_GETARG_DATEADT(2));
 	assess_add_tally(st, &ts);
